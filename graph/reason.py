@@ -1,0 +1,125 @@
+"""OWL reasoning with HermiT (through owlready2): consistency, classification, and the
+inferred triples — each marked as inferred and explained by the axiom and premise behind it."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from dataclasses import dataclass, field
+
+import owlready2
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import OWL, RDF, RDFS
+
+from loaders.namespaces import NG, Iris
+
+# Types owlready2/HermiT add that say nothing to a researcher.
+_UNINFORMATIVE = {OWL.NamedIndividual, OWL.Thing, RDFS.Resource}
+
+
+class InconsistentGraph(Exception):
+    """HermiT found the ontology and data contradictory."""
+
+
+@dataclass
+class ReasoningResult:
+    inferred: Graph
+    explanations: Graph
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def reasoning_input(ontology: Graph, data: Graph) -> Graph:
+    """The part of the data HermiT needs: types and links between resources. Literal values
+    (texts, offsets) carry no OWL axioms here, so leaving them out keeps reasoning fast."""
+    g = Graph()
+    g += ontology
+    for s, p, o in data:
+        if isinstance(o, URIRef) and not isinstance(s, BNode):
+            g.add((s, p, o))
+    return g
+
+
+def run_hermit(graph: Graph) -> set[tuple[URIRef, URIRef, URIRef]]:
+    """All IRI triples after HermiT's classification and property-value inference."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "input.nt")
+        graph.serialize(path, format="nt", encoding="utf-8")
+        world = owlready2.World()
+        onto = world.get_ontology("file://" + path).load(format="ntriples")
+        try:
+            with onto:
+                owlready2.sync_reasoner_hermit(world, infer_property_values=True, debug=0)
+        except owlready2.OwlReadyInconsistentOntologyError as exc:
+            raise InconsistentGraph(
+                "HermiT finds the ontology and data inconsistent: some resource belongs to classes "
+                "declared disjoint (e.g. a responsibility both hard and soft, or a norm typed as an "
+                f"actor). {exc}"
+            ) from None
+        result = {
+            (s, p, o) for s, p, o in world.as_rdflib_graph()
+            if isinstance(s, URIRef) and isinstance(o, URIRef)
+        }
+        world.close()
+        return result
+
+
+def _equivalence_premises(ontology: Graph) -> dict[URIRef, list[tuple[URIRef, URIRef]]]:
+    """For each class defined as ``∃p.{v}`` (possibly intersected), the (p, v) it requires."""
+    premises: dict[URIRef, list[tuple[URIRef, URIRef]]] = {}
+    for cls, expr in ontology.subject_objects(OWL.equivalentClass):
+        parts = [expr]
+        members = ontology.value(expr, OWL.intersectionOf)
+        if members is not None:
+            parts = list(ontology.items(members))
+        for part in parts:
+            prop = ontology.value(part, OWL.onProperty)
+            value = ontology.value(part, OWL.hasValue)
+            if prop is not None and value is not None:
+                premises.setdefault(cls, []).append((prop, value))
+    return premises
+
+
+def reason(ontology: Graph, data: Graph, iris: Iris) -> ReasoningResult:
+    graph = reasoning_input(ontology, data)
+    asserted = set(graph)
+    after = run_hermit(graph)
+    base = iris.base
+    inferred = Graph()
+    for s, p, o in after - asserted:
+        if not str(s).startswith(base + "id/") or (p == RDF.type and o in _UNINFORMATIVE):
+            continue
+        inferred.add((s, p, o))
+    explanations = Graph()
+    premises = _equivalence_premises(ontology)
+    inverses = {}
+    for a, b in ontology.subject_objects(OWL.inverseOf):
+        inverses[a], inverses[b] = b, a
+    counts = {"types": 0, "property values": 0}
+    for s, p, o in sorted(inferred):
+        digest = hashlib.sha1(f"{s} {p} {o}".encode()).hexdigest()[:16]
+        node = iris.res("inference", digest)
+        explanations.add((node, RDF.type, NG.Inference))
+        explanations.add((node, RDF.subject, s))
+        explanations.add((node, RDF.predicate, p))
+        explanations.add((node, RDF.object, o))
+        explanations.add((node, NG.reasoner, Literal(f"HermiT via owlready2 {owlready2.VERSION}")))
+        if p == RDF.type:
+            counts["types"] += 1
+            explanations.add((node, RDFS.label, Literal(f"inferred: {s.rsplit('/', 1)[-1]} is a {o.rsplit('/', 1)[-1]}", lang="en")))
+            explanations.add((node, NG.byAxiom, o))
+            for prop, value in premises.get(o, []):
+                if (s, prop, value) in asserted:
+                    explanations.add((node, NG.premise, Literal(f"<{s}> <{prop}> <{value}>")))
+            if (s, RDF.type, o) not in asserted:
+                for sub in ontology.subjects(RDFS.subClassOf, o):
+                    if (s, RDF.type, sub) in asserted:
+                        explanations.add((node, NG.premise, Literal(f"<{s}> a <{sub}>; <{sub}> rdfs:subClassOf <{o}>")))
+        else:
+            counts["property values"] += 1
+            explanations.add((node, RDFS.label, Literal(f"inferred: {p.rsplit('/', 1)[-1]} of {s.rsplit('/', 1)[-1]}", lang="en")))
+            explanations.add((node, NG.byAxiom, p))
+            inverse = inverses.get(p)
+            if inverse is not None and (o, inverse, s) in asserted:
+                explanations.add((node, NG.premise, Literal(f"<{o}> <{inverse}> <{s}>; owl:inverseOf")))
+    return ReasoningResult(inferred=inferred, explanations=explanations, counts=counts)

@@ -1,0 +1,83 @@
+"""SHACL validation (pyshacl) with a report a researcher can read."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pyshacl import validate as shacl_validate
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, SH
+
+from loaders.corpus import PROJECT_ROOT
+
+SHAPES_PATH = PROJECT_ROOT / "shapes" / "normgraph-shapes.ttl"
+
+
+@dataclass
+class Violation:
+    message: str
+    focus: str
+    path: str | None
+    value: str | None
+    severity: str
+    shape: str
+
+
+@dataclass
+class Report:
+    conforms: bool
+    violations: list[Violation] = field(default_factory=list)
+
+    def text(self, limit_per_message: int = 5) -> str:
+        if self.conforms:
+            return "SHACL: the data conforms to the shapes (0 violations)."
+        groups: dict[str, list[Violation]] = defaultdict(list)
+        for v in self.violations:
+            groups[v.message].append(v)
+        lines = [f"SHACL: {len(self.violations)} violation(s) of {len(groups)} rule(s):"]
+        for message, items in sorted(groups.items(), key=lambda kv: -len(kv[1])):
+            lines.append(f"\n  ✗ {message}  ({len(items)} × {items[0].severity})")
+            for v in items[:limit_per_message]:
+                detail = f" — {v.path}" if v.path else ""
+                detail += f" = {v.value}" if v.value else ""
+                lines.append(f"      {v.focus}{detail}")
+            if len(items) > limit_per_message:
+                lines.append(f"      … and {len(items) - limit_per_message} more")
+        return "\n".join(lines)
+
+
+def load_shapes(path: Path = SHAPES_PATH) -> Graph:
+    shapes = Graph()
+    shapes.parse(path, format="turtle")
+    return shapes
+
+
+def validate(data: Graph, ontology: Graph | None = None, shapes: Graph | None = None) -> Report:
+    """Validate ``data`` (asserted triples) against the shapes; the ontology supplies the class
+    hierarchy (rdfs:subClassOf) so that a shape on ng:Actor also covers ng:State."""
+    shapes = shapes if shapes is not None else load_shapes()
+    conforms, results, _ = shacl_validate(
+        data, shacl_graph=shapes, ont_graph=ontology, inference="none", advanced=True,
+        allow_warnings=True, meta_shacl=False,
+    )
+    report = Report(conforms=bool(conforms))
+    for result in results.subjects(RDF.type, SH.ValidationResult):
+        def value(p: URIRef) -> str | None:
+            v = results.value(result, p)
+            if v is None:
+                return None
+            return str(v) if not isinstance(v, Literal) else v.n3() if len(str(v)) < 80 else repr(str(v)[:77] + "…")
+
+        severity = results.value(result, SH.resultSeverity)
+        report.violations.append(Violation(
+            message=str(results.value(result, SH.resultMessage) or "(no message)"),
+            focus=value(SH.focusNode) or "?",
+            path=value(SH.resultPath),
+            value=value(SH.value),
+            severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
+            shape=value(SH.sourceShape) or "",
+        ))
+    report.conforms = not any(v.severity == "Violation" for v in report.violations)
+    return report

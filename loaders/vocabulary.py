@@ -1,0 +1,64 @@
+"""The controlled vocabularies (ontology/vocabularies.ttl) as the loaders need them: to
+recognise a cluster from its name in a sentence and a theme from a bullet's first words."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Graph, URIRef
+from rdflib.namespace import SKOS
+
+from loaders.namespaces import DEFAULT_BASE
+
+
+@dataclass
+class Vocabulary:
+    graph: Graph
+    labels: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # kind → slug → labels
+
+    @classmethod
+    def load(cls, path: Path) -> Vocabulary:
+        graph = Graph()
+        graph.parse(path, format="turtle")
+        vocab = cls(graph)
+        prefix = DEFAULT_BASE + "id/"
+        for predicate in (SKOS.prefLabel, SKOS.altLabel, SKOS.hiddenLabel):
+            for subject, label in graph.subject_objects(predicate):
+                iri = str(subject)
+                if not iri.startswith(prefix):
+                    continue
+                kind, _, slug = iri[len(prefix):].partition("/")
+                vocab.labels.setdefault(kind, {}).setdefault(slug, []).append(str(label))
+        return vocab
+
+    def slugs(self, kind: str) -> set[str]:
+        return set(self.labels.get(kind, {}))
+
+    def label(self, kind: str, slug: str) -> str:
+        iri = URIRef(DEFAULT_BASE + f"id/{kind}/{slug}")
+        for value in self.graph.objects(iri, SKOS.prefLabel):
+            return str(value)
+        return slug.replace("-", " ")
+
+    def cluster_named(self, name: str) -> str | None:
+        """'private sector', 'communities and users', 'states', 'the State actor cluster' → slug."""
+        wanted = name.strip().lower().removeprefix("the ").removesuffix(" actor cluster").strip()
+        candidates = {wanted, wanted.rstrip("s"), wanted + "s"}
+        for slug, labels in self.labels.get("cluster", {}).items():
+            forms = {label.lower() for label in labels} | {slug.replace("-", " ")}
+            if candidates & forms:
+                return slug
+        return None
+
+    def theme_of(self, text: str) -> str | None:
+        """The theme whose label begins the text (longest label wins)."""
+        lowered = text.lower()
+        best: tuple[int, str] | None = None
+        for slug, labels in self.labels.get("theme", {}).items():
+            for label in labels:
+                form = label.lower()
+                if lowered.startswith(form) and (len(lowered) == len(form) or not lowered[len(form)].isalnum()):
+                    if best is None or len(form) > best[0]:
+                        best = (len(form), slug)
+        return best[1] if best else None
