@@ -126,14 +126,16 @@ def graph_iri(iris: Iris, name: str) -> URIRef:
 
 def to_nquads(graphs: dict[str, Graph], iris: Iris) -> bytes:
     """All named graphs as N-Quads, sorted (a build of the same input is byte-identical)."""
-    lines: list[str] = []
+    ds = Dataset()
     for name, graph in graphs.items():
-        g = graph_iri(iris, name).n3()
-        for s, p, o in graph:
-            lines.append(f"{s.n3()} {p.n3()} {o.n3()} {g} .\n")
-    lines.sort()
-    data = "".join(lines).encode("utf-8")
-    ox.parse(input=io.BytesIO(data), format=ox.RdfFormat.N_QUADS)  # fail here, not half-way in the store
+        target = ds.graph(graph_iri(iris, name))
+        for triple in graph:
+            target.add(triple)
+    text = ds.serialize(format="nquads")
+    lines = sorted(line for line in text.splitlines() if line.strip())
+    data = ("\n".join(lines) + "\n").encode("utf-8")
+    for _ in ox.parse(input=io.BytesIO(data), format=ox.RdfFormat.N_QUADS):
+        pass  # fail here, not half-way into the store
     return data
 
 

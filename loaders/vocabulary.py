@@ -43,6 +43,8 @@ class Vocabulary:
 
     def cluster_named(self, name: str) -> str | None:
         """'private sector', 'communities and users', 'states', 'the State actor cluster' → slug."""
+        if name in self.labels.get("cluster", {}):
+            return name  # already a slug
         wanted = name.strip().lower().removeprefix("the ").removesuffix(" actor cluster").strip()
         candidates = {wanted, wanted.rstrip("s"), wanted + "s"}
         for slug, labels in self.labels.get("cluster", {}).items():

@@ -87,9 +87,7 @@ def _validate_body(body: str) -> tuple[bool, Graph]:
     for triple in context_graph():
         data.add(triple)
     data.parse(data=body, format="turtle")
-    conforms, report, _ = pyshacl.validate(
-        data, shacl_graph=shapes_graph(), advanced=True, inference="none"
-    )
+    conforms, report, _ = pyshacl.validate(data, shacl_graph=shapes_graph(), advanced=True, inference="none")
     return conforms, report
 
 
