@@ -95,12 +95,26 @@ def print_table(solutions: ox.QuerySolutions, out: io.TextIOBase, max_width: int
     return len(rows)
 
 
+def describe_syntax_error(sparql: str, message: str) -> str:
+    """Oxigraph says "error at LINE:COLUMN: …"; show that line with a caret under the column."""
+    import re
+
+    out = f"query error: {message}"
+    m = re.match(r"error at (\d+):(\d+)", message)
+    if m:
+        line, column = int(m.group(1)), int(m.group(2))
+        lines = sparql.split("\n")
+        if 1 <= line <= len(lines):
+            out += f"\n  {line:>3} | {lines[line - 1]}\n      | {' ' * max(column - 1, 0)}^"
+    return out
+
+
 def run_query(settings: Settings, sparql: str, fmt: str, out: io.TextIOBase) -> int:
     st = store.open_current(settings.data_dir)
     try:
         result = st.query(sparql, use_default_graph_as_union=True)
     except SyntaxError as exc:
-        print(f"query error: {exc}", file=sys.stderr)
+        print(describe_syntax_error(sparql, str(exc)), file=sys.stderr)
         return 2
     if isinstance(result, bool):
         out.write(("true" if result else "false") + "\n")

@@ -97,7 +97,7 @@ def reason(ontology: Graph, data: Graph, iris: Iris) -> ReasoningResult:
         inverses[a], inverses[b] = b, a
     counts = {"types": 0, "property values": 0}
     for s, p, o in sorted(inferred):
-        digest = hashlib.sha1(f"{s} {p} {o}".encode()).hexdigest()[:16]
+        digest = hashlib.sha1(f"{s} {p} {o}".encode(), usedforsecurity=False).hexdigest()[:16]
         node = iris.res("inference", digest)
         explanations.add((node, RDF.type, NG.Inference))
         explanations.add((node, RDF.subject, s))

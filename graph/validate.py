@@ -64,7 +64,7 @@ def validate(data: Graph, ontology: Graph | None = None, shapes: Graph | None = 
     )
     report = Report(conforms=bool(conforms))
     for result in results.subjects(RDF.type, SH.ValidationResult):
-        def value(p: URIRef) -> str | None:
+        def value(p: URIRef, result: object = result) -> str | None:
             v = results.value(result, p)
             if v is None:
                 return None

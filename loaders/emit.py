@@ -70,7 +70,7 @@ class Emitter:
     def ref(self, reference: str, where: str, *, doc: str | None = None) -> URIRef:
         """Resolve ``kind:slug`` to an IRI, remembering where it was used."""
         kind, sep, slug = str(reference).partition(":")
-        if not sep or kind not in REF_KINDS and kind != "footnote":
+        if not sep or (kind not in REF_KINDS and kind != "footnote"):
             raise LoaderError(*split_where(where), f"not a reference: {reference!r} (expected kind:slug)")
         if kind == "footnote":
             if doc is None:
@@ -96,7 +96,7 @@ class Emitter:
         """A Quote resource for ``doc.text[start:end]``; its IRI depends only on the text."""
         exact = doc.text[start:end]
         occurrence = doc.text.count(exact, 0, start) + 1 if exact else 1
-        digest = hashlib.sha1(exact.encode("utf-8")).hexdigest()[:12]
+        digest = hashlib.sha1(exact.encode("utf-8"), usedforsecurity=False).hexdigest()[:12]
         iri = self.iris.res("quote", doc.slug, f"{digest}-{occurrence}")
         g = self.graph(graph)
         if (iri, RDF.type, NG.Quote) in g:
@@ -106,8 +106,8 @@ class Emitter:
         g.add((iri, OA.exact, Literal(exact)))
         g.add((iri, OA.prefix, Literal(doc.text[max(0, start - 32):start])))
         g.add((iri, OA.suffix, Literal(doc.text[end:end + 32])))
-        g.add((iri, OA.start, Literal(start, datatype=XSD.nonNegativeInteger)))
-        g.add((iri, OA.end, Literal(end, datatype=XSD.nonNegativeInteger)))
+        g.add((iri, OA.start, Literal(start, datatype=XSD.integer)))
+        g.add((iri, OA.end, Literal(end, datatype=XSD.integer)))
         g.add((iri, NG.sourceDocument, self.iris.res("document", doc.slug)))
         block = doc.block_at(start)
         if block is not None:

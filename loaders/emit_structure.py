@@ -52,7 +52,7 @@ def emit_document(em: Emitter, doc: ParsedDocument) -> None:
     em.add(g, iri, NG.fileName, Literal(doc.path.name))
     em.add(g, iri, NG.textSha256, Literal(doc.sha256))
     em.add(g, iri, NG.normalisation, Literal(NORMALISATION))
-    em.add(g, iri, NG.textLength, Literal(len(doc.text), datatype=XSD.nonNegativeInteger))
+    em.add(g, iri, NG.textLength, Literal(len(doc.text), datatype=XSD.integer))
 
     for section in doc.sections:
         s = em.section_iri(doc, section.slug_path)
@@ -63,7 +63,7 @@ def emit_document(em: Emitter, doc: ParsedDocument) -> None:
         em.add(g, s, NG.order, Literal(section.order))
         em.add(g, s, NG.inDocument, iri)
         em.add(g, s, NG.line, Literal(section.line))
-        em.add(g, s, NG.startOffset, Literal(section.block.start, datatype=XSD.nonNegativeInteger))
+        em.add(g, s, NG.startOffset, Literal(section.block.start, datatype=XSD.integer))
         parent = em.section_iri(doc, section.parent.slug_path) if section.parent else iri
         em.add(g, s, DCTERMS.isPartOf, parent)
         m = re.match(r"(?i)^(section|annex)\s+(\d+)", section.heading)
@@ -78,8 +78,8 @@ def emit_document(em: Emitter, doc: ParsedDocument) -> None:
             em.add(g, p, NG.inDocument, iri)
             em.add(g, p, NG.line, Literal(block.line))
             em.add(g, p, NG.isListItem, Literal(block.kind == "bullet"))
-            em.add(g, p, NG.startOffset, Literal(block.start, datatype=XSD.nonNegativeInteger))
-            em.add(g, p, NG.endOffset, Literal(block.end, datatype=XSD.nonNegativeInteger))
+            em.add(g, p, NG.startOffset, Literal(block.start, datatype=XSD.integer))
+            em.add(g, p, NG.endOffset, Literal(block.end, datatype=XSD.integer))
     for block in doc.blocks:
         for number, _ in block.markers:
             if number in doc.footnotes:

@@ -60,7 +60,7 @@ class Vocabulary:
         for slug, labels in self.labels.get("theme", {}).items():
             for label in labels:
                 form = label.lower()
-                if lowered.startswith(form) and (len(lowered) == len(form) or not lowered[len(form)].isalnum()):
-                    if best is None or len(form) > best[0]:
-                        best = (len(form), slug)
+                whole_word = lowered.startswith(form) and (len(lowered) == len(form) or not lowered[len(form)].isalnum())
+                if whole_word and (best is None or len(form) > best[0]):
+                    best = (len(form), slug)
         return best[1] if best else None

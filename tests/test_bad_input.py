@@ -71,7 +71,7 @@ def test_duplicated_norm_identifier(corpus: Path) -> None:
     first = line_no(doc, "- c) States should not knowingly")
 
     def duplicate(ls: list[str]) -> list[str]:
-        return ls[:first] + [ls[first - 1]] + ls[first:]
+        return [*ls[:first], ls[first - 1], *ls[first:]]
 
     edit(doc, duplicate)
     expect_error(corpus, PHASE1, first + 1, f"norm 13(c) is listed twice (first at line {first})")

@@ -94,9 +94,7 @@ def _validate_body(body: str) -> tuple[bool, Graph]:
 def violated_shapes(report: Graph) -> set[str]:
     """Source shapes of the top-level results (nested sh:detail results are left out)."""
     return {
-        str(shape).removeprefix(str(NGSH))
-        for result in report.objects(None, SH.result)
-        for shape in report.objects(result, SH.sourceShape)
+        str(shape).removeprefix(str(NGSH)) for result in report.objects(None, SH.result) for shape in report.objects(result, SH.sourceShape)
     }
 
 
