@@ -66,7 +66,8 @@ class Progress:
 
 def ontology_graphs(iris: Iris, ontology_dir: Path = ONTOLOGY_DIR) -> tuple[Graph, Graph]:
     ontology = Graph()
-    ontology.parse(ontology_dir / "normgraph.ttl", format="turtle")
+    # the ontology names the dimension individuals (id/dimension/…): rebase them too
+    ontology.parse(data=iris.rebase((ontology_dir / "normgraph.ttl").read_text(encoding="utf-8")), format="turtle")
     vocabulary = Graph()
     vocabulary.parse(data=iris.rebase((ontology_dir / "vocabularies.ttl").read_text(encoding="utf-8")), format="turtle")
     return ontology, vocabulary
@@ -91,7 +92,7 @@ def build(settings: Settings, *, quiet: bool = False, reasoning: bool = True) ->
             asserted += g
         schema = ontology + vocabulary
 
-        report = progress.run("validate with SHACL shapes", lambda: validate(asserted, schema))
+        report = progress.run("validate with SHACL shapes", lambda: validate(asserted, schema, iris=iris))
         if not report.conforms:
             raise BuildFailed("the data violates the SHACL shapes; nothing was published", report)
 

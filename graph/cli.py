@@ -216,7 +216,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
             f"FILTER(?g NOT IN (<{base}inferred>, <{base}metadata>)) }}"
         ).serialize(format=ox.RdfFormat.N_TRIPLES)
         data.parse(data=dump, format="nt")
-    report = validate(data, ontology + vocabulary)
+    report = validate(data, ontology + vocabulary, iris=Iris(settings.base))
     print(report.text(limit_per_message=args.limit))
     return 0 if report.conforms else 1
 

@@ -11,6 +11,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 
 from loaders.corpus import PROJECT_ROOT
+from loaders.namespaces import Iris
 
 SHAPES_PATH = PROJECT_ROOT / "shapes" / "normgraph-shapes.ttl"
 
@@ -48,16 +49,17 @@ class Report:
         return "\n".join(lines)
 
 
-def load_shapes(path: Path = SHAPES_PATH) -> Graph:
+def load_shapes(iris: Iris | None = None, path: Path = SHAPES_PATH) -> Graph:
+    """The published shapes, with resource IRIs rewritten to the configured base."""
     shapes = Graph()
-    shapes.parse(path, format="turtle")
+    shapes.parse(data=(iris or Iris()).rebase(path.read_text(encoding="utf-8")), format="turtle")
     return shapes
 
 
-def validate(data: Graph, ontology: Graph | None = None, shapes: Graph | None = None) -> Report:
+def validate(data: Graph, ontology: Graph | None = None, shapes: Graph | None = None, iris: Iris | None = None) -> Report:
     """Validate ``data`` (asserted triples) against the shapes; the ontology supplies the class
     hierarchy (rdfs:subClassOf) so that a shape on ng:Actor also covers ng:State."""
-    shapes = shapes if shapes is not None else load_shapes()
+    shapes = shapes if shapes is not None else load_shapes(iris)
     conforms, results, _ = shacl_validate(
         data, shacl_graph=shapes, ont_graph=ontology, inference="none", advanced=True,
         allow_warnings=True, meta_shacl=False,

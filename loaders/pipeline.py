@@ -54,7 +54,7 @@ def load(iris: Iris | None = None, data_dir: Path = DATA_DIR, ontology_dir: Path
             registry.add("actor", data.get("actors"), path)
             registry.add("initiative", data.get("initiatives"), path)
             curation.append((path, data, doc.slug))
-    vocabulary = Vocabulary.load(ontology_dir / "vocabularies.ttl")
+    vocabulary = Vocabulary.load(ontology_dir / "vocabularies.ttl", iris)
     em = Emitter(iris=iris, registry=registry, vocabulary=vocabulary, documents=by_slug)
 
     for doc in docs:

@@ -9,20 +9,23 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 from rdflib.namespace import SKOS
 
-from loaders.namespaces import DEFAULT_BASE
+from loaders.namespaces import DEFAULT_BASE, Iris
 
 
 @dataclass
 class Vocabulary:
     graph: Graph
     labels: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # kind → slug → labels
+    base: str = DEFAULT_BASE
 
     @classmethod
-    def load(cls, path: Path) -> Vocabulary:
+    def load(cls, path: Path, iris: Iris | None = None) -> Vocabulary:
+        """Read the shipped vocabularies, rewritten to the configured base."""
+        iris = iris or Iris()
         graph = Graph()
-        graph.parse(path, format="turtle")
-        vocab = cls(graph)
-        prefix = DEFAULT_BASE + "id/"
+        graph.parse(data=iris.rebase(path.read_text(encoding="utf-8")), format="turtle")
+        vocab = cls(graph, base=iris.base)
+        prefix = iris.base + "id/"
         for predicate in (SKOS.prefLabel, SKOS.altLabel, SKOS.hiddenLabel):
             for subject, label in graph.subject_objects(predicate):
                 iri = str(subject)
@@ -36,7 +39,7 @@ class Vocabulary:
         return set(self.labels.get(kind, {}))
 
     def label(self, kind: str, slug: str) -> str:
-        iri = URIRef(DEFAULT_BASE + f"id/{kind}/{slug}")
+        iri = URIRef(self.base + f"id/{kind}/{slug}")
         for value in self.graph.objects(iri, SKOS.prefLabel):
             return str(value)
         return slug.replace("-", " ")

@@ -200,3 +200,16 @@ def test_every_subcommand_has_help(command: str) -> None:
     out = cli(command, "--help")
     assert out.returncode == 0
     assert "usage: normgraph " + command in out.stdout
+
+
+def test_a_configured_base_mints_every_iri_under_it(tmp_path: Path) -> None:
+    base = "https://norms.example.org/kg/"
+    settings = Settings.from_env(data_dir=tmp_path / "var", base=base)
+    result = build(settings, quiet=True, reasoning=False)
+    st = store.open_current(settings.data_dir)
+    default_ids = st.query(
+        'SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } FILTER(STRSTARTS(STR(?s), "https://w3id.org/normgraph/id/")) }'
+    )
+    assert int(next(iter(default_ids))["n"].value) == 0
+    assert f"{base}graph/curation" in result.manifest["graphs"]
+    assert bool(st.query(f"ASK {{ GRAPH ?g {{ <{base}id/norm/gge-2015-13c> ?p ?o }} }}"))

@@ -580,14 +580,17 @@ def test_workshop_participants_by_category(query, category, status, actors):
     assert shorts(rows, "actor") == {f"actor/{slug}" for slug in actors}
 
 
-def test_invited_states_did_not_participate(query):
+def test_invited_states_were_invited_only(query):
     # 000:421 "The United States, Russia and China were invited to send representatives." (not "represented")
     rows = query("""
-        SELECT ?state WHERE {
+        SELECT ?state ?relation WHERE {
           VALUES ?state { actor:united-states actor:russia actor:china }
-          ?state ng:participatedIn initiative:geneva-dialogue-workshop-2018 .
+          VALUES ?relation { ng:participatedIn ng:invitedTo }
+          ?state ?relation initiative:geneva-dialogue-workshop-2018 .
         }""")
-    assert rows == []
+    assert {(short(r["state"]), r["relation"].rsplit("/", 1)[1]) for r in rows} == {
+        ("actor/united-states", "invitedTo"), ("actor/russia", "invitedTo"), ("actor/china", "invitedTo"),
+    }
 
 
 @pytest.mark.parametrize(
@@ -879,11 +882,10 @@ def test_finnemore_hollis_2016_is_one_work_across_documents(query):
 # =================================================================================================
 
 BULLET_CLAIMS = """
-    SELECT ?claim ?order ?theme WHERE {{
+    SELECT ?claim ?order ?r WHERE {{
       ?claim a ng:Claim ; ng:claimant cluster:{claimant} ; ng:status status:{status} ; ng:order ?order ;
              ng:inParagraph/ng:inDocument doc:roles-and-responsibilities-of-states ; ng:about ?r .
-      ?r ng:theme ?theme .
-      FILTER(STRSTARTS(STR(?r), "{ID}responsibility/states/"))
+      ?r ng:bearer cluster:states .
     }} ORDER BY ?order"""
 
 
@@ -901,7 +903,7 @@ BULLET_CLAIMS = """
     ],
 )
 def test_baseline_bullet_claim_count(query, claimant, status, count):
-    rows = query(BULLET_CLAIMS.format(claimant=claimant, status=status, ID=ID))
+    rows = query(BULLET_CLAIMS.format(claimant=claimant, status=status))
     assert len({r["claim"] for r in rows}) == count
 
 
@@ -909,21 +911,20 @@ def test_assumed_bullet_themes_in_order(query):
     # 001:25 "- Development and adoption of a cybersecurity framework." 001:26 "- Awareness raising …" 001:27 "- Capacity
     # building …" 001:28 "- Cooperation, …" 001:38 "- Norm development, …" 001:39 "- Development of, and engagement in,
     # public-private partnerships …" 001:40 "- Ensuring security of end-users …" 001:41 "- Responsible behaviour, …"
-    rows = query(BULLET_CLAIMS.format(claimant="states", status="assumed", ID=ID))
-    assert [short(r["theme"]) for r in rows] == [
-        "theme/cybersecurity-framework", "theme/awareness-raising", "theme/capacity-building", "theme/cooperation",
-        "theme/norm-development", "theme/public-private-partnerships", "theme/ensuring-security", "theme/responsible-behaviour",
-    ]
+    rows = query(BULLET_CLAIMS.format(claimant="states", status="assumed"))
+    assert [short(r["r"]) for r in rows] == [f"responsibility/states/{theme}" for theme in (
+        "cybersecurity-framework", "awareness-raising", "capacity-building", "cooperation",
+        "norm-development", "public-private-partnerships", "ensuring-security", "responsible-behaviour",
+    )]
 
 
 def test_private_sector_suggested_themes(query):
     # 001:112 "- Adopting national cybersecurity frameworks …" 001:113 "- Norm development …" 001:114 "- Development of, and
     # engagement in, public-private partnerships …" 001:115 "- Ensure security …" 001:116 "- Responsible behaviour …"
-    rows = query(BULLET_CLAIMS.format(claimant="private-sector", status="suggested", ID=ID))
-    assert [short(r["theme"]) for r in rows] == [
-        "theme/cybersecurity-framework", "theme/norm-development", "theme/public-private-partnerships",
-        "theme/ensuring-security", "theme/responsible-behaviour",
-    ]
+    rows = query(BULLET_CLAIMS.format(claimant="private-sector", status="suggested"))
+    assert [short(r["r"]) for r in rows] == [f"responsibility/states/{theme}" for theme in (
+        "cybersecurity-framework", "norm-development", "public-private-partnerships", "ensuring-security", "responsible-behaviour",
+    )]
 
 
 def test_advocated_responsible_behaviour_supported_by_notes_18_to_25(query):
@@ -1037,7 +1038,7 @@ def test_oas_spellings_are_one_actor(query):
     # 001:30 "[Declaration strengthening cyber-security in the Americas](#). 2012. Organisation of American States."
     rows = query("""
         SELECT DISTINCT ?actor WHERE {
-          ?actor a ng:Actor ; rdfs:label|skos:altLabel ?name .
+          ?actor a/rdfs:subClassOf* ng:Actor ; rdfs:label|skos:altLabel ?name .
           FILTER(STR(?name) IN ("Organisation for American States", "Organisation of American States", "OAS"))
         }""")
     assert shorts(rows, "actor") == {"actor/organization-of-american-states"}
@@ -1232,8 +1233,10 @@ def test_curated_classifications_have_a_rationale(query):
 def test_stated_classifications_have_evidence(query):
     # data/README.md: a stated value is anchored by a quote (e.g. 000:146 "States should not knowingly allow …")
     rows = query("""
-        SELECT ?c WHERE { ?c a ng:Classification ; ng:basis dim:stated . FILTER NOT EXISTS { ?c ng:evidence ?q } }""")
-    assert rows == []
+        SELECT (COUNT(?c) AS ?stated) (COUNT(?q) AS ?withEvidence) WHERE {
+          ?c a ng:Classification ; ng:basis dim:stated . OPTIONAL { ?c ng:evidence ?q }
+        }""")
+    assert rows[0]["stated"] == rows[0]["withEvidence"] > 0
 
 
 def test_cert_incident_response_productive_is_stated(query):
@@ -1290,7 +1293,7 @@ def test_every_quote_is_the_span_it_points_at(query, corpus_texts):
         SELECT ?q ?doc ?exact ?start ?end WHERE {
           ?q a ng:Quote . OPTIONAL { ?q oa:exact ?exact ; oa:start ?start ; oa:end ?end ; ng:sourceDocument ?doc }
         }""")
-    assert len(rows) > 1000
+    assert len(rows) > 500
 
     def span(row: dict[str, object]) -> object:
         if None in (row["doc"], row["start"], row["end"]):
