@@ -287,10 +287,42 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("files", nargs="*", help="curation YAML files (default: all)")
     c.set_defaults(func=cmd_check_curation)
 
+    sv = sub.add_parser("serve", help="serve the SPARQL endpoint (builds the graph first if none is published)",
+                        description="Serve the SPARQL 1.1 endpoint (/sparql), the Graph Store (/store) and the "
+                        "pages. On a fresh machine the graph is built from the bundled documents first. Limits, "
+                        "token and allowlist come from NORMGRAPH_* variables (see the README).")
+    common(sv)
+    sv.add_argument("--host", default="127.0.0.1")
+    sv.add_argument("--port", type=int, default=8000)
+    sv.add_argument("--empty", action="store_true", help="if nothing is published, serve an empty dataset instead of building")
+    sv.add_argument("--log-level", default="info")
+    sv.set_defaults(func=cmd_serve)
+
     s = sub.add_parser("sample", help="build if needed, then show the eleven GGE norms (a first look)")
     common(s)
     s.set_defaults(func=cmd_sample)
     return p
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from api.app import create_app
+
+    settings = settings_from(args)
+    if store.current_path(settings.data_dir) is None:
+        if args.empty:
+            store.publish_empty(settings.data_dir)
+        else:
+            args.quiet = False
+            args.no_reasoning = False
+            args.base = None
+            if cmd_build(args) != 0:
+                return 1
+    print(f"serving http://{args.host}:{args.port}/sparql (data: {settings.data_dir})", file=sys.stderr)
+    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level=args.log_level,
+                timeout_graceful_shutdown=10)
+    return 0
 
 
 def cmd_sample(args: argparse.Namespace) -> int:

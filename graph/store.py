@@ -116,3 +116,15 @@ def prune(data_dir: Path, keep: int) -> None:
             continue
         if not (path / "manifest.json").exists() or path in complete[:-keep]:
             shutil.rmtree(path, ignore_errors=True)
+
+
+def publish_empty(data_dir: Path) -> Path:
+    """Publish an empty dataset (for a server that is filled through the Graph Store)."""
+    with build_lock(data_dir):
+        path = new_store_dir(data_dir)
+        store = ox.Store(str(path / "oxigraph"))
+        store.flush()
+        del store
+        (path / "manifest.json").write_text(json.dumps({"graphs": {}, "empty": True}), encoding="utf-8")
+        publish(data_dir, path)
+    return path

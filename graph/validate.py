@@ -65,7 +65,9 @@ def validate(data: Graph, ontology: Graph | None = None, shapes: Graph | None = 
         allow_warnings=True, meta_shacl=False,
     )
     report = Report(conforms=bool(conforms))
-    for result in results.subjects(RDF.type, SH.ValidationResult):
+    # only the report's top-level results: nested sh:detail results repeat helper shapes
+    top_level = [r for report_node in results.subjects(RDF.type, SH.ValidationReport) for r in results.objects(report_node, SH.result)]
+    for result in top_level:
         def value(p: URIRef, result: object = result) -> str | None:
             v = results.value(result, p)
             if v is None:

@@ -117,9 +117,12 @@ class Assembler:
                 block.section = current
             else:
                 if current is None:
+                    # text before the first heading: a synthetic section whose heading is not
+                    # in the text (so that the first paragraph stays a paragraph)
+                    heading_block = Block(kind="heading", text=front_matter_heading, line=lineno)
                     current = Section(
                         heading=front_matter_heading, level=1, line=lineno, slug_path="front-matter",
-                        order=len(doc.sections) + 1, parent=None, block=block,
+                        order=len(doc.sections) + 1, parent=None, block=heading_block,
                     )
                     doc.sections.append(current)
                     stack.append(current)

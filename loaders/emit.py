@@ -118,7 +118,7 @@ class Emitter:
         else:
             note = doc.footnote_at(start)
             if note is not None:
-                g.add((iri, NG.inFootnote, self.iris.res("footnote", doc.slug, note.number)))
+                g.add((iri, NG.quotedFromFootnote, self.iris.res("footnote", doc.slug, note.number)))
                 g.add((iri, NG.line, Literal(note.line)))
         return iri
 

@@ -15,7 +15,7 @@ from rdflib.namespace import DCTERMS, FOAF, OWL, RDFS, SKOS, XSD
 from loaders.emit import Emitter
 from loaders.errors import LoaderError
 from loaders.namespaces import CITO, NG, SCHEMA
-from loaders.yamlfile import line_of
+from loaders.yamlfile import display_path, line_of
 
 G = "curation"
 
@@ -45,7 +45,7 @@ class CurationFile:
         self.claim_counts: dict[URIRef, int] = {}
 
     def where(self, node: Any) -> str:
-        return f"{self.path}:{line_of(node) or 1}"
+        return f"{display_path(self.path)}:{line_of(node) or 1}"
 
     def fail(self, node: Any, message: str) -> LoaderError:
         return LoaderError(str(self.path), line_of(node), message)

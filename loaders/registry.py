@@ -9,7 +9,7 @@ from typing import Any
 
 from loaders.errors import LoaderError
 from loaders.textutil import slugify
-from loaders.yamlfile import line_of, load_yaml
+from loaders.yamlfile import display_path, line_of, load_yaml
 
 ACTOR_KINDS = ("State", "Organisation", "Person", "Group")
 
@@ -51,7 +51,7 @@ class Registry:
             raise LoaderError(str(path), None, f"{kind}s must be a list")
         table = self.actors if kind == "actor" else self.initiatives
         for item in items:
-            where = f"{path}:{line_of(item)}"
+            where = f"{display_path(path)}:{line_of(item)}"
             if not isinstance(item, dict) or "slug" not in item or "label" not in item:
                 raise LoaderError(str(path), line_of(item), f"each {kind} needs a slug and a label")
             slug = str(item["slug"])

@@ -38,3 +38,13 @@ def load_yaml(path: Path) -> Any:
 
 def line_of(mapping: Any) -> int | None:
     return mapping.get(LINE_KEY) if isinstance(mapping, dict) else None
+
+
+def display_path(path: Path | str) -> str:
+    """A path as shown in provenance and messages: relative to the project when inside it."""
+    resolved = Path(path).resolve()
+    root = Path(__file__).resolve().parent.parent
+    try:
+        return str(resolved.relative_to(root))
+    except ValueError:
+        return str(path)

@@ -840,10 +840,6 @@ def test_footnote_51_schmitt_2015(query):
     ]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "ontology: ng:inFootnote is owl:inverseOf ng:hasCitation (rdfs:range ng:Citation), so HermiT types every ng:Quote "
-    "that has ng:inFootnote as an ng:Citation in graph/inferred (127 quotes); footnote 1 then shows 10 'citations' (8 + 2 quotes)"
-))
 def test_footnote_1_of_baseline_cites_eight_works(query):
     # 001:30 "¹ [African Union Convention …](#). 2014. African Union. [APEC Cybersecurity Strategy](#). 2002. APEC. …
     #          [Decision no.1106](#). 2013. OSCE."
@@ -861,11 +857,6 @@ def test_tallinn_manual_2013(query):
     assert [(r["year"], short(r["publisher"])) for r in rows] == [("2013", "actor/ccdcoe")]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "data/registry/works.yaml declares 'Constructing Cyber Norms' (000 fn 3) a variant of 'Constructing Norms for Global "
-    "Cybersecurity' (001 fn 36), but 000's footnote cites the separate curated work "
-    "work:finnemore-hollis-2016-constructing-cyber-norms (sources.yaml), so the two notes cite two unrelated resources"
-))
 def test_finnemore_hollis_2016_is_one_work_across_documents(query):
     # 000:71 "<sup>3</sup> M. Finnemore and D.B. Hollis (2016), ‘Constructing Cyber Norms’. *The American Journal of
     #         International Law*, Vol. 110, No. 3 (July 2016), pp. 425-479"
@@ -1330,11 +1321,6 @@ def test_footnote_42_quote_is_on_line_421(query):
     assert column(rows, "line") == [421]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "loaders/emit.py paragraph_iri: the synthetic 'Front matter' section's block is its first paragraph, so that paragraph "
-    "(000:3 'GENEVA DIALOGUE ON RESPONSIBLE BEHAVIOUR IN CYBERSPACE', 001:3 'Roles and Responsibilities of States') gets "
-    "the section's IRI: one resource typed ng:Section and ng:Paragraph, dcterms:isPartOf itself"
-))
 def test_title_paragraph_is_not_the_front_matter_section(query):
     # 000:3 "**GENEVA DIALOGUE ON RESPONSIBLE BEHAVIOUR IN CYBERSPACE**"; 001:3 "Roles and Responsibilities of States"
     rows = query("SELECT ?s WHERE { ?s a ng:Section , ng:Paragraph }")

@@ -1,0 +1,264 @@
+"""The HTTP service: SPARQL 1.1 Protocol at /sparql, Graph Store HTTP Protocol at /store.
+
+Errors are plain text with a 4xx (or 503) status and a message that says what is wrong;
+nothing here ever answers with a stack trace."""
+
+from __future__ import annotations
+
+import contextlib
+import html
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+from urllib.parse import parse_qsl
+
+from fastapi import FastAPI, Request
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import PlainTextResponse, Response, StreamingResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from api import conneg
+from api.pool import PoolError, WorkerPool
+from api.sparql_guard import Refused, analyse, check_outgoing
+from api.writes import Unauthorised, Writer
+from graph import store
+from graph.config import Settings
+
+log = logging.getLogger("normgraph.api")
+
+RDF_MEDIA_TYPES = {
+    "text/turtle", "application/x-turtle", "application/n-triples", "text/plain", "application/rdf+xml",
+    "application/ld+json", "application/n-quads", "application/trig", "text/n3",
+}
+CHARSET_TEXT = {"text/csv", "text/tab-separated-values", "text/turtle", "text/plain"}
+
+
+class HttpError(Exception):
+    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.headers = headers or {}
+
+
+def text_error(status: int, message: str, headers: dict[str, str] | None = None) -> PlainTextResponse:
+    return PlainTextResponse(message.rstrip() + "\n", status_code=status, headers=headers)
+
+
+def media_type_of(request: Request) -> tuple[str, dict[str, str]]:
+    raw = request.headers.get("content-type", "")
+    parts = [p.strip() for p in raw.split(";")]
+    params = {}
+    for p in parts[1:]:
+        key, _, value = p.partition("=")
+        params[key.strip().lower()] = value.strip().strip('"').lower()
+    return parts[0].lower(), params
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared is not None:
+        try:
+            if int(declared) > limit:
+                raise HttpError(413, f"the request body is larger than the limit of {limit} bytes")
+        except ValueError:
+            raise HttpError(400, "Content-Length is not a number") from None
+    body = bytearray()
+    async for chunk in request.stream():
+        body.extend(chunk)
+        if len(body) > limit:
+            raise HttpError(413, f"the request body is larger than the limit of {limit} bytes")
+    return bytes(body)
+
+
+def decode_utf8(data: bytes, what: str) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise HttpError(400, f"{what} is not valid UTF-8 (byte {exc.start})") from None
+
+
+def public_url(request: Request) -> str:
+    """The endpoint URL as the client sees it (honours X-Forwarded-* from a trusted proxy)."""
+    url = request.url
+    proto = request.headers.get("x-forwarded-proto", url.scheme)
+    host = request.headers.get("x-forwarded-host", url.netloc)
+    prefix = request.headers.get("x-forwarded-prefix", "").rstrip("/")
+    return f"{proto}://{host}{prefix}{url.path}"
+
+
+class Service:
+    """The state of one running service: settings, workers, writer."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.pool = WorkerPool(settings.workers, settings.query_timeout, settings.queue_wait)
+        self.writer = Writer(settings, self.pool)
+        self._graphs_cache: tuple[str, dict[str, int]] | None = None
+
+    def current(self) -> str:
+        path = store.current_path(self.settings.data_dir)
+        if path is None:
+            raise HttpError(503, "no dataset is published yet (run: normgraph build)")
+        return str(path)
+
+    def graph_counts(self) -> dict[str, int]:
+        path = self.current()
+        if self._graphs_cache is None or self._graphs_cache[0] != path:
+            try:
+                counts = store.read_manifest(self.settings.data_dir).get("graphs", {})
+            except (store.NoDataset, OSError, ValueError):
+                counts = {}
+            self._graphs_cache = (path, counts)
+        return self._graphs_cache[1]
+
+    def dataset_options(self, default_uris: list[str], named_uris: list[str], inferred: bool) -> dict[str, Any]:
+        if default_uris or named_uris:  # the protocol's dataset replaces the query's and ours
+            return {"default_graph": default_uris, "named_graphs": named_uris}
+        if self.settings.default_graph == "default":
+            return {}
+        if inferred:
+            return {"union": True}
+        names = [g for g in self.graph_counts() if g and not g.endswith("/graph/inferred")]
+        return {"default_graph": names}
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings.from_env()
+    service = Service(settings)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await service.pool.start()
+        yield
+        await service.pool.stop()
+
+    app = FastAPI(
+        title="normgraph", version="0.1.0", lifespan=lifespan,
+        description="A linked-data knowledge graph of responsible behaviour in cyberspace: SPARQL 1.1 endpoint "
+        "and Graph Store.",
+    )
+    app.state.service = service
+    app.add_middleware(
+        CORSMiddleware, allow_origins=list(settings.cors_origins), allow_credentials=False,
+        allow_methods=["GET", "POST", "HEAD", "OPTIONS"], allow_headers=["*"],
+        expose_headers=["X-Result-Truncated", "X-Row-Cap", "Vary", "Content-Type"], max_age=600,
+    )
+
+    @app.exception_handler(HttpError)
+    async def _http_error(_: Request, exc: HttpError) -> Response:
+        return text_error(exc.status, exc.message, exc.headers)
+
+    @app.exception_handler(PoolError)
+    async def _pool_error(_: Request, exc: PoolError) -> Response:
+        return text_error(exc.status, exc.message, exc.headers)
+
+    @app.exception_handler(Unauthorised)
+    async def _unauthorised(_: Request, exc: Unauthorised) -> Response:
+        headers = {"WWW-Authenticate": 'Bearer realm="normgraph"'} if exc.status == 401 else None
+        return text_error(exc.status, exc.message, headers)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _starlette_error(_: Request, exc: StarletteHTTPException) -> Response:
+        return text_error(exc.status_code, str(exc.detail), dict(exc.headers or {}))
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> Response:
+        log.exception("unexpected error on %s %s", request.method, request.url.path)
+        return text_error(500, "internal error: the request could not be completed (the server log has details)")
+
+    from api.routes_sparql import register as register_sparql
+    from api.routes_store import register as register_store
+
+    register_sparql(app, service)
+    register_store(app, service)
+
+    @app.get("/", include_in_schema=False)
+    async def home() -> Response:
+        body = (
+            "<!doctype html><html lang=en><meta charset=utf-8><title>normgraph</title>"
+            "<meta name=viewport content='width=device-width,initial-scale=1'>"
+            "<h1>normgraph</h1><p>A linked-data knowledge graph of responsible behaviour in cyberspace.</p>"
+            "<ul><li><a href='/sparql'>SPARQL endpoint</a> (query page; service description for RDF clients)</li>"
+            "<li><a href='/store?default'>Graph Store</a></li><li><a href='/docs'>HTTP API (OpenAPI)</a></li></ul>"
+        )
+        return Response(body, media_type="text/html; charset=utf-8")
+
+    @app.get("/healthz", include_in_schema=False)
+    async def healthz() -> Response:
+        return PlainTextResponse("ok\n")
+
+    @app.get("/readyz", include_in_schema=False)
+    async def readyz() -> Response:
+        try:
+            service.current()
+        except HttpError as exc:
+            return text_error(503, exc.message)
+        return PlainTextResponse("ready\n")
+
+    return app
+
+
+def negotiate(formats: list[conneg.Format], request: Request, fmt_param: str | None) -> conneg.Format:
+    if fmt_param:
+        chosen = conneg.by_name(formats, fmt_param)
+        if chosen is None:
+            names = ", ".join(f.name for f in formats)
+            raise HttpError(400, f"format={fmt_param!r} is not available here (use one of: {names})")
+        return chosen
+    chosen = conneg.choose(formats, request.headers.get("accept"))
+    if chosen is None:
+        offered = ", ".join(f.media_type for f in formats)
+        raise HttpError(406, f"none of the media types in Accept can be served; available: {offered}")
+    return chosen
+
+
+def content_type(media_type: str) -> str:
+    return f"{media_type}; charset=utf-8" if media_type in CHARSET_TEXT or media_type.endswith(("+json", "+xml", "json")) \
+        else media_type
+
+
+def stream(meta: dict[str, Any], chunks: AsyncIterator[bytes], media_type: str, row_cap: int, vary: bool = True) -> Response:
+    headers = {"Vary": "Accept"} if vary else {}
+    if row_cap:
+        headers["X-Row-Cap"] = str(row_cap)
+    if meta.get("truncated"):
+        headers["X-Result-Truncated"] = "true"
+    return StreamingResponse(chunks, media_type=content_type(media_type), headers=headers)
+
+
+def query_page(endpoint: str, query: str = "") -> Response:
+    """A minimal query form for people (the full workbench is a separate page)."""
+    example = query or ("PREFIX ng: <https://w3id.org/normgraph/def/>\nPREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
+                        "SELECT ?notation ?text WHERE {\n  ?norm a ng:Norm ; skos:notation ?notation ; ng:normText ?text .\n}"
+                        " ORDER BY ?notation")
+    body = (
+        "<!doctype html><html lang=en><meta charset=utf-8><title>normgraph SPARQL endpoint</title>"
+        "<meta name=viewport content='width=device-width,initial-scale=1'>"
+        "<style>body{font:16px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}"
+        "textarea{width:100%;font:14px monospace}</style>"
+        f"<h1>SPARQL endpoint</h1><p>Endpoint: <code>{html.escape(endpoint)}</code></p>"
+        f"<form method=get action='{html.escape(endpoint)}'>"
+        f"<textarea name=query rows=12>{html.escape(example)}</textarea>"
+        "<p><label>Results as <select name=format><option value=json>JSON</option><option value=xml>XML</option>"
+        "<option value=csv>CSV</option><option value=tsv>TSV</option></select></label> "
+        "<button type=submit>Run query</button></p></form>"
+    )
+    return Response(body, media_type="text/html; charset=utf-8", headers={"Vary": "Accept"})
+
+
+def parse_form(body: bytes) -> list[tuple[str, str]]:
+    text = decode_utf8(body, "the form body")
+    try:
+        return parse_qsl(text, keep_blank_values=True, strict_parsing=False, errors="strict")
+    except UnicodeDecodeError:
+        raise HttpError(400, "the form body is not valid UTF-8 after percent-decoding") from None
+
+
+def guard(service: Service, text: str, protocol_dataset: bool) -> str:
+    analysis = analyse(text)
+    try:
+        check_outgoing(analysis, service.settings.service_allowlist, set(service.graph_counts()), protocol_dataset)
+    except Refused as exc:
+        raise HttpError(400, str(exc)) from None
+    return analysis.form or ""

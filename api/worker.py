@@ -1,0 +1,212 @@
+"""A query worker: a separate process that runs one request at a time on the published store.
+
+Queries run here, not in the server process, so that a query past its deadline can be stopped
+for real (the server kills the process and starts another) while every other request is still
+served. The worker opens each published store read-only (published stores never change) and
+sends results back in chunks: ("meta", …), ("chunk", bytes)…, ("end", …) or ("error", …)."""
+
+from __future__ import annotations
+
+import io
+import os
+import traceback
+from collections.abc import Iterator
+from multiprocessing.connection import Connection
+from typing import Any
+
+import pyoxigraph as ox
+
+from api.results import SERIALISERS, boolean
+
+CHUNK = 64 * 1024
+
+GRAPH_FORMATS = {
+    "turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES, "nquads": ox.RdfFormat.N_QUADS,
+    "jsonld": ox.RdfFormat.JSON_LD, "rdfxml": ox.RdfFormat.RDF_XML, "trig": ox.RdfFormat.TRIG,
+}
+
+
+class RequestError(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+class ChunkWriter(io.RawIOBase):
+    """A file-like object that sends what is written to the server in chunks."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self.buffer = bytearray()
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: bytes | bytearray | memoryview) -> int:  # type: ignore[override]
+        self.buffer.extend(data)
+        if len(self.buffer) >= CHUNK:
+            self.flush()
+        return len(data)
+
+    def flush(self) -> None:
+        if self.buffer:
+            self.conn.send(("chunk", bytes(self.buffer)))
+            self.buffer.clear()
+
+
+class Worker:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self.path: str | None = None
+        self.store: ox.Store | None = None
+
+    def open(self, path: str) -> ox.Store:
+        if path != self.path or self.store is None:
+            self.store = None
+            self.store = ox.Store.read_only(os.path.join(path, "oxigraph"))
+            self.path = path
+        return self.store
+
+    # -- queries ---------------------------------------------------------------------------------
+    def query(self, job: dict[str, Any]) -> None:
+        store = self.open(job["store"])
+        kwargs: dict[str, Any] = {}
+        if job.get("base_iri"):
+            kwargs["base_iri"] = job["base_iri"]
+        if job.get("default_graph") is not None:
+            kwargs["default_graph"] = [ox.NamedNode(g) if g else ox.DefaultGraph() for g in job["default_graph"]]
+        elif job.get("union"):
+            kwargs["use_default_graph_as_union"] = True
+        if job.get("named_graphs") is not None:
+            kwargs["named_graphs"] = [ox.NamedNode(g) for g in job["named_graphs"]]
+        try:
+            result = store.query(job["query"], **kwargs)
+        except SyntaxError as exc:
+            raise RequestError(400, f"query syntax error: {exc}") from None
+        except ValueError as exc:
+            raise RequestError(400, f"invalid query: {exc}") from None
+        cap = int(job.get("row_cap") or 0)
+        if isinstance(result, ox.QueryBoolean | bool):
+            fmt = job["result_format"]
+            self.conn.send(("meta", {"kind": "boolean", "truncated": False}))
+            self.conn.send(("chunk", boolean(bool(result), fmt).encode("utf-8")))
+            self.conn.send(("end", {"rows": 1}))
+        elif isinstance(result, ox.QuerySolutions):
+            variables = [v.value for v in result.variables]
+            rows, truncated = self._take(([s[v] for v in variables] for s in result), cap)
+            self.conn.send(("meta", {"kind": "solutions", "truncated": truncated, "rows": len(rows) if truncated else None}))
+            serialise = SERIALISERS[job["result_format"]]
+            writer = ChunkWriter(self.conn)
+            for piece in serialise(variables, iter(rows)):
+                writer.write(piece.encode("utf-8"))
+            writer.flush()
+            self.conn.send(("end", {"rows": len(rows)}))
+        else:
+            triples, truncated = self._take(iter(result), cap)
+            self.conn.send(("meta", {"kind": "graph", "truncated": truncated, "rows": len(triples) if truncated else None}))
+            self._serialise_triples(triples, job["graph_format"])
+            self.conn.send(("end", {"rows": len(triples)}))
+
+    @staticmethod
+    def _take(items: Iterator[Any], cap: int) -> tuple[list[Any], bool]:
+        """Up to ``cap`` items (all if cap is 0), and whether there were more."""
+        if cap <= 0:
+            return list(items), False
+        out = []
+        for item in items:
+            if len(out) == cap:
+                return out, True
+            out.append(item)
+        return out, False
+
+    def _serialise_triples(self, triples: list[Any], fmt: str) -> None:
+        writer = ChunkWriter(self.conn)
+        ox.serialize(triples, writer, GRAPH_FORMATS[fmt])
+        writer.flush()
+
+    # -- Graph Store Protocol: read --------------------------------------------------------------
+    def graph_get(self, job: dict[str, Any]) -> None:
+        store = self.open(job["store"])
+        graph = ox.NamedNode(job["graph"]) if job.get("graph") else ox.DefaultGraph()
+        if isinstance(graph, ox.NamedNode) and not store.contains_named_graph(graph):
+            raise RequestError(404, f"no graph named <{job['graph']}> in this dataset")
+        triples = [ox.Triple(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None, graph)]
+        self.conn.send(("meta", {"kind": "graph", "truncated": False}))
+        self._serialise_triples(triples, job["graph_format"])
+        self.conn.send(("end", {"rows": len(triples)}))
+
+    def dataset_get(self, job: dict[str, Any]) -> None:
+        store = self.open(job["store"])
+        self.conn.send(("meta", {"kind": "dataset", "truncated": False}))
+        writer = ChunkWriter(self.conn)
+        store.dump(writer, GRAPH_FORMATS[job["graph_format"]])
+        writer.flush()
+        self.conn.send(("end", {}))
+
+    # -- writes: on a checkpoint of the published store, which the server then publishes ----------
+    def write(self, job: dict[str, Any]) -> None:
+        source = ox.Store.read_only(os.path.join(job["source"], "oxigraph")) if job.get("source") else None
+        target = os.path.join(job["target"], "oxigraph")
+        if source is not None:
+            source.backup(target)
+            del source
+        store = ox.Store(target)
+        for op in job["ops"]:
+            kind = op["op"]
+            graph = ox.NamedNode(op["graph"]) if op.get("graph") else ox.DefaultGraph()
+            if kind == "update":
+                try:
+                    store.update(op["update"], base_iri=op.get("base_iri") or None)
+                except SyntaxError as exc:
+                    raise RequestError(400, f"update syntax error: {exc}") from None
+            elif kind in ("put", "post"):
+                if kind == "put":
+                    if isinstance(graph, ox.NamedNode) and store.contains_named_graph(graph):
+                        store.remove_graph(graph)
+                    elif isinstance(graph, ox.DefaultGraph):
+                        store.clear_graph(graph)
+                try:
+                    store.load(op["data"], format=ox.RdfFormat.from_media_type(op["media_type"]),
+                               base_iri=op.get("base_iri") or None, to_graph=graph)
+                except SyntaxError as exc:
+                    raise RequestError(400, f"the RDF payload cannot be parsed: {exc}") from None
+                if isinstance(graph, ox.NamedNode) and not store.contains_named_graph(graph):
+                    store.add_graph(graph)
+            elif kind == "delete":
+                if isinstance(graph, ox.NamedNode):
+                    if not store.contains_named_graph(graph):
+                        raise RequestError(404, f"no graph named <{op['graph']}> in this dataset")
+                    store.remove_graph(graph)
+                else:
+                    store.clear_graph(graph)
+        store.flush()
+        counts: dict[str, int] = {}
+        for quad in store.quads_for_pattern(None, None, None, None):
+            key = quad.graph_name.value if isinstance(quad.graph_name, ox.NamedNode) else ""
+            counts[key] = counts.get(key, 0) + 1
+        named = [g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode)]
+        for name in named:
+            counts.setdefault(name, 0)
+        del store
+        self.conn.send(("end", {"graphs": counts}))
+
+    def serve(self) -> None:
+        while True:
+            try:
+                job = self.conn.recv()
+            except (EOFError, OSError):
+                return
+            try:
+                getattr(self, job["kind"].replace("-", "_"))(job)
+            except RequestError as exc:
+                self.conn.send(("error", {"status": exc.status, "message": exc.message}))
+            except OSError as exc:
+                self.conn.send(("error", {"status": 503, "message": f"the store could not be read: {exc}"}))
+            except Exception as exc:
+                self.conn.send(("error", {"status": 500, "message": f"internal error: {type(exc).__name__}",
+                                          "trace": traceback.format_exc()}))
+
+
+def main(conn: Connection) -> None:
+    Worker(conn).serve()
