@@ -66,7 +66,9 @@ def build_lock(data_dir: Path) -> Iterator[None]:
 def new_store_dir(data_dir: Path) -> Path:
     stores = data_dir / STORES
     stores.mkdir(parents=True, exist_ok=True)
-    build_id = time.strftime("%Y%m%dT%H%M%S", time.gmtime()) + f"-{os.getpid()}"
+    # sortable and unique: second, then nanoseconds, then the process
+    now = time.time_ns()
+    build_id = time.strftime("%Y%m%dT%H%M%S", time.gmtime(now / 1e9)) + f"{now % 1_000_000_000:09d}-{os.getpid()}"
     path = stores / build_id
     path.mkdir()
     return path
