@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import html
+import json
 import logging
 from collections.abc import AsyncIterator
 from typing import Any
@@ -111,6 +112,26 @@ class Service:
                 counts = {}
             self._graphs_cache = (path, counts)
         return self._graphs_cache[1]
+
+    async def select(self, query: str, *, inferred: bool | None = None, timeout: float | None = None,
+                     substitutions: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        """Run a SELECT through the workers; rows as dicts of SPARQL-JSON terms ({"type", "value", …}).
+
+        For pages and canned queries: the same limits and isolation as /sparql."""
+        job = {"kind": "query", "store": self.current(), "query": query, "row_cap": self.settings.row_cap,
+               "result_format": "json", "graph_format": "turtle",
+               **self.dataset_options([], [], self.settings.include_inferred if inferred is None else inferred)}
+        if substitutions:
+            job["substitutions"] = substitutions
+        _, chunks = await self.pool.run(job, timeout=timeout)
+        body = b"".join([chunk async for chunk in chunks])
+        return json.loads(body)["results"]["bindings"]
+
+    async def ask(self, query: str) -> bool:
+        job = {"kind": "query", "store": self.current(), "query": query, "row_cap": 0, "result_format": "json",
+               "graph_format": "turtle", **self.dataset_options([], [], self.settings.include_inferred)}
+        _, chunks = await self.pool.run(job)
+        return bool(json.loads(b"".join([chunk async for chunk in chunks]))["boolean"])
 
     def dataset_options(self, default_uris: list[str], named_uris: list[str], inferred: bool) -> dict[str, Any]:
         if default_uris or named_uris:  # the protocol's dataset replaces the query's and ours

@@ -26,6 +26,18 @@ GRAPH_FORMATS = {
 }
 
 
+def _term(value: dict[str, Any]) -> ox.NamedNode | ox.Literal:
+    """A SPARQL-JSON-shaped term ({"type": "uri"|"literal", "value", "datatype"?, "xml:lang"?}) as an RDF term:
+    values are bound as terms, never pasted into query text."""
+    if value.get("type") == "uri":
+        return ox.NamedNode(value["value"])
+    if value.get("xml:lang"):
+        return ox.Literal(value["value"], language=value["xml:lang"])
+    if value.get("datatype"):
+        return ox.Literal(value["value"], datatype=ox.NamedNode(value["datatype"]))
+    return ox.Literal(value["value"])
+
+
 class RequestError(Exception):
     def __init__(self, status: int, message: str) -> None:
         super().__init__(message)
@@ -80,6 +92,8 @@ class Worker:
             kwargs["use_default_graph_as_union"] = True
         if job.get("named_graphs") is not None:
             kwargs["named_graphs"] = [ox.NamedNode(g) for g in job["named_graphs"]]
+        if job.get("substitutions"):
+            kwargs["substitutions"] = {ox.Variable(name): _term(value) for name, value in job["substitutions"].items()}
         try:
             result = store.query(job["query"], **kwargs)
         except SyntaxError as exc:
@@ -203,6 +217,8 @@ class Worker:
                 self.conn.send(("error", {"status": exc.status, "message": exc.message}))
             except OSError as exc:
                 self.conn.send(("error", {"status": 503, "message": f"the store could not be read: {exc}"}))
+            except ValueError as exc:  # e.g. an invalid IRI or literal among the bound values
+                self.conn.send(("error", {"status": 400, "message": f"invalid request: {exc}"}))
             except Exception as exc:
                 self.conn.send(("error", {"status": 500, "message": f"internal error: {type(exc).__name__}",
                                           "trace": traceback.format_exc()}))
