@@ -108,25 +108,30 @@ class Worker:
             self.conn.send(("end", {"rows": 1}))
         elif isinstance(result, ox.QuerySolutions):
             variables = [v.value for v in result.variables]
-            rows, truncated = self._take(([s[v] for v in variables] for s in result), cap)
-            self.conn.send(("meta", {"kind": "solutions", "truncated": truncated, "rows": len(rows) if truncated else None}))
-            serialise = SERIALISERS[job["result_format"]]
+            rows = ([s[v] for v in variables] for s in result)
+            head, truncated = self._take(rows, cap)
+            self.conn.send(("meta", {"kind": "solutions", "truncated": truncated}))
+            body = iter(head) if cap > 0 else rows  # without a cap, rows stream straight from the engine
             writer = ChunkWriter(self.conn)
-            for piece in serialise(variables, iter(rows)):
+            for piece in SERIALISERS[job["result_format"]](variables, body):
                 writer.write(piece.encode("utf-8"))
             writer.flush()
-            self.conn.send(("end", {"rows": len(rows)}))
+            self.conn.send(("end", {}))
         else:
-            triples, truncated = self._take(iter(result), cap)
-            self.conn.send(("meta", {"kind": "graph", "truncated": truncated, "rows": len(triples) if truncated else None}))
-            self._serialise_triples(triples, job["graph_format"])
-            self.conn.send(("end", {"rows": len(triples)}))
+            triples = iter(result)
+            head, truncated = self._take(triples, cap)
+            self.conn.send(("meta", {"kind": "graph", "truncated": truncated}))
+            writer = ChunkWriter(self.conn)
+            ox.serialize(head if cap > 0 else triples, writer, GRAPH_FORMATS[job["graph_format"]])
+            writer.flush()
+            self.conn.send(("end", {}))
 
     @staticmethod
     def _take(items: Iterator[Any], cap: int) -> tuple[list[Any], bool]:
-        """Up to ``cap`` items (all if cap is 0), and whether there were more."""
+        """Up to ``cap`` items and whether there were more; with no cap, nothing is taken (the
+        caller streams the iterator itself), so memory stays bounded either way."""
         if cap <= 0:
-            return list(items), False
+            return [], False
         out = []
         for item in items:
             if len(out) == cap:

@@ -64,7 +64,7 @@ CLASSES = ("Actor", "State", "Organisation", "Person", "ActorCluster", "Norm", "
 
 # Words of the synthetic text, most frequent first (drawn with Zipf-like weights, so a text filter
 # on an early word matches often and one on a late word rarely).
-WORDS = (
+_WORD_TEXT = (
     "the of and to in states responsibility cyberspace private sector norms security international should "
     "information communication technologies responsible behaviour cooperation critical infrastructure "
     "incident response vulnerabilities disclosure supply chain capacity building transparency confidence "
@@ -81,7 +81,8 @@ WORDS = (
     "quote footnote citation annex table cell entry question concept regime component criterion stability "
     "peace openness accessibility interoperability trust ethics liability insurance export controls "
     "telecommunications satellites cables routing naming numbering registries"
-).split()
+)
+WORDS = tuple(dict.fromkeys(_WORD_TEXT.split()))
 WEIGHTS = list(itertools.accumulate(1.0 / (rank + 8) for rank in range(len(WORDS))))
 RARE_WORDS = ("palimpsest", "quorate", "sinecure", "obverse", "lacuna", "caveat", "desideratum", "modus", "vivendi",
               "interregnum", "caesura", "hapax")

@@ -4,6 +4,7 @@
 the union of the named graphs as default graph like the real endpoint, and answers with the
 engine's own serialisation: SPARQL JSON results for SELECT/ASK, Turtle for CONSTRUCT/DESCRIBE.
 No worker processes, no row cap, no time limit, no content negotiation, no query guard.
+``GET /ping`` answers ``ok`` (readiness, and the cost of an HTTP round trip with no work behind it).
 
 By default the query runs in a thread (``anyio.to_thread``), so requests overlap as far as the
 engine allows; ``--inline`` runs it on the event loop instead.
@@ -67,6 +68,9 @@ class MinimalApp:
             await lifespan(receive, send)
             return
         if scope["type"] != "http":
+            return
+        if scope["path"] == "/ping":  # readiness, and the floor: HTTP with no work behind it
+            await respond(send, 200, b"ok\n")
             return
         if scope["path"] != "/sparql" or scope["method"] != "GET":
             await respond(send, 404, b"not found\n")

@@ -1,0 +1,186 @@
+"""What the dataset says about one resource, fetched in two batched queries run side by side:
+
+1. its outgoing statements (with their named graph), blank-node closure, incoming counts per
+   property and graph, the explanation records of its inferred statements, the evidence quotes
+   (its own, its claims', its classifications'), its classification records, and the two-hop
+   neighbourhood for the diagram;
+2. a bounded sample of its incoming statements (the page pages through the rest per property).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from api.linked_data.site import NGD, OA, RDF, Site, Term, term, uri
+
+# Properties followed for the neighbourhood diagram (second hop).
+HOP = [
+    "bearer", "claimant", "about", "servesNorm", "status", "instrument", "citedWork", "promotedBy", "norm", "actorGroup",
+    "expresses", "refersTo", "memberOfCluster", "participant", "event", "roleOf", "role", "inFootnote", "supportedBy",
+    "concernsActor", "concernsNorm",
+]
+HOP_LIST = ", ".join(f"<{NGD}{p}>" for p in HOP)
+BNODE_PATH = "|".join(f"<{p}>" for p in (
+    "http://www.w3.org/2002/07/owl#unionOf", "http://www.w3.org/2002/07/owl#intersectionOf",
+    "http://www.w3.org/2002/07/owl#oneOf", "http://www.w3.org/2002/07/owl#members",
+    "http://www.w3.org/2002/07/owl#someValuesFrom", "http://www.w3.org/2002/07/owl#allValuesFrom",
+    "http://www.w3.org/2002/07/owl#onProperty", "http://www.w3.org/2002/07/owl#hasValue",
+    "http://www.w3.org/2002/07/owl#complementOf", RDF + "first", RDF + "rest",
+))
+
+QUOTE_FIELDS = (f"?s <{OA}exact> ?exact ; <{OA}start> ?start ; <{OA}end> ?end . OPTIONAL {{ ?s <{NGD}sourceDocument> ?doc }} "
+                f"OPTIONAL {{ ?s <{NGD}inSection> ?sec }} OPTIONAL {{ ?s <{NGD}line> ?line }}")
+
+MAIN_QUERY = f"""
+SELECT ?x ?k ?s ?p ?o ?g ?n ?exact ?start ?end ?doc ?sec ?line ?ax ?pr ?p1 WHERE {{
+  {{ GRAPH ?g {{ ?x ?p ?o }} BIND("out" AS ?k) }}
+  UNION
+  {{ GRAPH ?g {{ ?x ?p0 ?b . FILTER(isBlank(?b)) ?b ({BNODE_PATH})* ?s . FILTER(isBlank(?s)) ?s ?p ?o }} BIND("bnode" AS ?k) }}
+  UNION
+  {{ SELECT ?x ?p ?g ?k (COUNT(?in) AS ?n) WHERE {{ GRAPH ?g {{ ?in ?p ?x }} BIND("incount" AS ?k) }} GROUP BY ?x ?p ?g ?k }}
+  UNION
+  {{ GRAPH ?g {{ ?s <{RDF}subject> ?x ; <{RDF}predicate> ?p ; <{RDF}object> ?o ; <{NGD}byAxiom> ?ax .
+                OPTIONAL {{ ?s <{NGD}premise> ?pr }} }} BIND("why" AS ?k) }}
+  UNION
+  {{ ?x <{NGD}evidence> ?s . BIND(?x AS ?o) {QUOTE_FIELDS} BIND("evidence" AS ?k) }}
+  UNION
+  {{ ?o <{NGD}about> ?x ; <{NGD}evidence> ?s . {QUOTE_FIELDS} BIND("evidence" AS ?k) }}
+  UNION
+  {{ ?x <{NGD}hasClassification> ?o . ?o <{NGD}evidence> ?s . {QUOTE_FIELDS} BIND("evidence" AS ?k) }}
+  UNION
+  {{ ?x <{NGD}hasClassification> ?s . ?s ?p ?o . BIND("classification" AS ?k) }}
+  UNION
+  {{ SELECT ?x ?k ?s ?p ?o ?p1 WHERE {{
+      ?x ?p1 ?s . FILTER(isIRI(?s) && ?p1 IN ({HOP_LIST}, <{NGD}theme>)) ?s ?p ?o . FILTER(?p IN ({HOP_LIST}) && ?o != ?x)
+      BIND("hop-out" AS ?k) }} LIMIT 60 }}
+  UNION
+  {{ SELECT ?x ?k ?s ?p ?o ?p1 WHERE {{
+      ?s ?p1 ?x . FILTER(?p1 IN ({HOP_LIST}, <{NGD}theme>, <{NGD}claimedBy>)) ?s ?p ?o . FILTER(?p IN ({HOP_LIST}) && ?o != ?x)
+      BIND("hop-in" AS ?k) }} LIMIT 60 }}
+  UNION
+  {{ SELECT ?x ?k ?s ?p ?o ?p1 WHERE {{
+      ?p1 <{NGD}servesNorm> ?x . ?s <{NGD}about> ?p1 ; ?p ?o . FILTER(?p IN (<{NGD}claimant>, <{NGD}status>))
+      BIND("hop-norm" AS ?k) }} LIMIT 60 }}
+}}"""
+
+INCOMING_QUERY = """SELECT ?x ?s ?p ?g WHERE { GRAPH ?g { ?s ?p ?x } } LIMIT 200"""
+
+INCOMING_PAGE_QUERY = """SELECT ?x ?p ?s ?g WHERE { GRAPH ?g { ?s ?p ?x } } ORDER BY ?s ?g LIMIT 51 OFFSET ?offset"""
+
+ASK_KNOWN = """SELECT ?x WHERE { { GRAPH ?g { ?x ?p ?o } } UNION { GRAPH ?g { ?s ?p ?x } } } LIMIT 1"""
+
+
+@dataclass
+class Statement:
+    p: str
+    o: Term
+    graphs: list[str]
+
+
+@dataclass
+class Evidence:
+    quote: str
+    via: str
+    exact: str
+    start: int
+    end: int
+    document: str | None
+    section: str | None
+    line: int | None
+
+
+@dataclass
+class Inference:
+    record: str
+    p: str
+    o: str
+    axiom: str
+    premise: str | None
+
+
+@dataclass
+class Description:
+    iri: str
+    out: list[Statement] = field(default_factory=list)
+    bnodes: dict[str, list[tuple[str, Term, str]]] = field(default_factory=lambda: defaultdict(list))
+    incoming_counts: dict[str, dict[str, int]] = field(default_factory=lambda: defaultdict(dict))  # p → graph → n
+    incoming: list[tuple[str, str, str]] = field(default_factory=list)  # (s, p, g)
+    inferences: list[Inference] = field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
+    classifications: dict[str, dict[str, list[Term]]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(list)))
+    hops: list[tuple[str, str, str, str, str]] = field(default_factory=list)  # (direction, p1, n, p2, m)
+
+    @property
+    def exists(self) -> bool:
+        return bool(self.out or self.incoming or self.incoming_counts)
+
+    def incoming_total(self) -> int:
+        return sum(sum(g.values()) for g in self.incoming_counts.values())
+
+
+async def describe(site: Site, iri: str, *, incoming: bool = True) -> Description:
+    bindings = {"x": uri(iri)}
+    if incoming:
+        main, inc = await asyncio.gather(site.select(MAIN_QUERY, bindings, cap=20_000),
+                                         site.select(INCOMING_QUERY, bindings, cap=0))
+    else:
+        main, inc = await site.select(MAIN_QUERY, bindings, cap=20_000), []
+    d = Description(iri)
+    out: dict[tuple[str, Term], list[str]] = {}
+    seen_ev: set[tuple[str, str]] = set()
+    for row in main:
+        k = row["k"]["value"]
+        if k == "out":
+            o = term(row["o"])
+            assert o is not None
+            out.setdefault((row["p"]["value"], o), []).append(row["g"]["value"])
+        elif k == "incount":
+            d.incoming_counts[row["p"]["value"]][row["g"]["value"]] = int(row["n"]["value"])
+        elif k == "bnode":
+            o = term(row["o"])
+            assert o is not None
+            entry = (row["p"]["value"], o, row["g"]["value"])
+            if entry not in d.bnodes[row["s"]["value"]]:
+                d.bnodes[row["s"]["value"]].append(entry)
+        elif k == "why":
+            d.inferences.append(Inference(row["s"]["value"], row["p"]["value"], row["o"]["value"], row["ax"]["value"],
+                                          row["pr"]["value"] if "pr" in row else None))
+        elif k == "evidence":
+            key = (row["s"]["value"], row["o"]["value"])
+            if key in seen_ev:
+                continue
+            seen_ev.add(key)
+            d.evidence.append(Evidence(
+                quote=row["s"]["value"], via=row["o"]["value"], exact=row["exact"]["value"], start=int(row["start"]["value"]),
+                end=int(row["end"]["value"]), document=row["doc"]["value"] if "doc" in row else None,
+                section=row["sec"]["value"] if "sec" in row else None,
+                line=int(row["line"]["value"]) if "line" in row else None))
+        elif k == "classification":
+            o = term(row["o"])
+            assert o is not None
+            values = d.classifications[row["s"]["value"]][row["p"]["value"]]
+            if o not in values:
+                values.append(o)
+        elif k in ("hop-out", "hop-in", "hop-norm"):
+            hop = (k, row["p1"]["value"], row["s"]["value"], row["p"]["value"], row["o"]["value"])
+            if hop not in d.hops:
+                d.hops.append(hop)
+    d.out = [Statement(p, o, sorted(set(gs))) for (p, o), gs in out.items()]
+    d.incoming = [(r["s"]["value"], r["p"]["value"], r["g"]["value"]) for r in inc]
+    d.evidence.sort(key=lambda e: (e.document or "", e.start, e.end))
+    return d
+
+
+async def incoming_page(site: Site, iri: str, prop: str, page: int, per_page: int = 50) -> tuple[list[tuple[str, str]], bool]:
+    """One page of the subjects linking to ``iri`` by ``prop`` (sorted), and whether more follow."""
+    query = INCOMING_PAGE_QUERY.replace("LIMIT 51", f"LIMIT {int(per_page) + 1}").replace(
+        "OFFSET ?offset", f"OFFSET {int((page - 1) * per_page)}")
+    rows = await site.select(query, {"x": uri(iri), "p": uri(prop)}, cap=0)
+    items = [(r["s"]["value"], r["g"]["value"]) for r in rows]
+    return items[:per_page], len(items) > per_page
+
+
+async def exists(site: Site, iri: str) -> bool:
+    return bool(await site.select(ASK_KNOWN, {"x": uri(iri)}, cap=1))
