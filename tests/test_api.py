@@ -305,3 +305,20 @@ def test_json_results_are_w3c_shaped(served: Server) -> None:
     binding = data["results"]["bindings"][0]
     assert binding["n"] == {"type": "uri", "value": "https://w3id.org/normgraph/id/norm/gge-2015-13a"}
     assert binding["t"]["type"] == "literal" and binding["t"]["xml:lang"] == "en"
+
+
+def test_a_notebook_client_sparqlwrapper_works(served: Server) -> None:
+    from SPARQLWrapper import JSON, TURTLE, SPARQLWrapper
+
+    client = SPARQLWrapper(served.sparql)
+    client.setQuery(COUNT_NORMS)
+    client.setReturnFormat(JSON)
+    assert int(client.query().convert()["results"]["bindings"][0]["c"]["value"]) == 11
+    client.setQuery(f"CONSTRUCT {{ ?n <{NG}normText> ?t }} WHERE {{ ?n <{NG}normText> ?t ; <{NG}paragraphRef> ?p }}")
+    client.setReturnFormat(TURTLE)
+    graph = Graph().parse(data=client.query().convert(), format="turtle")
+    assert len(graph) == 11
+    client.setMethod("POST")
+    client.setQuery(COUNT_NORMS)
+    client.setReturnFormat(JSON)
+    assert int(client.query().convert()["results"]["bindings"][0]["c"]["value"]) == 11
