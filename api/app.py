@@ -188,11 +188,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         log.exception("unexpected error on %s %s", request.method, request.url.path)
         return text_error(500, "internal error: the request could not be completed (the server log has details)")
 
+    from api.routes_queries import register as register_queries
     from api.routes_sparql import register as register_sparql
     from api.routes_store import register as register_store
 
     register_sparql(app, service)
     register_store(app, service)
+    register_queries(app, service)
 
     @app.get("/", include_in_schema=False)
     async def home() -> Response:

@@ -79,7 +79,8 @@ def register(app: FastAPI, service: Service) -> None:
                 return query_page(public_url(request))
             formats = [f for f in conneg.GRAPH_FORMATS if f.name in ("turtle", "jsonld", "rdfxml", "ntriples")]
             chosen = negotiate(formats, request, next((v for k, v in params if k == "format"), None))
-            graph = describe(settings, public_url(request), service.graph_counts(), str(request.url_for("store_get")))
+            graph = describe(settings, public_url(request), service.graph_counts(), str(request.url_for("store_get")),
+                             getattr(request.app.state, "catalogue", {}))
             rdflib_format = {"turtle": "turtle", "jsonld": "json-ld", "rdfxml": "xml", "ntriples": "nt"}[chosen.name]
             body = graph.serialize(format=rdflib_format, encoding="utf-8")
             return Response(body, media_type=chosen.media_type, headers={"Vary": "Accept"})

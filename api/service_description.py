@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
 
 from graph.config import Settings
-from loaders.namespaces import NG, SD, VOID
+from loaders.namespaces import NG, SD, VOID, Iris
 
 FORMATS = Namespace("http://www.w3.org/ns/formats/")
 
@@ -14,7 +16,8 @@ RESULT_FORMAT_IRIS = ["SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Resul
                       "Turtle", "N-Triples", "N-Quads", "JSON-LD", "RDF_XML", "TriG"]
 
 
-def describe(settings: Settings, endpoint: str, graph_counts: dict[str, int], gsp: str | None) -> Graph:
+def describe(settings: Settings, endpoint: str, graph_counts: dict[str, int], gsp: str | None,
+             queries: dict[str, Any] | None = None) -> Graph:
     g = Graph()
     g.bind("sd", SD)
     g.bind("void", VOID)
@@ -39,6 +42,9 @@ def describe(settings: Settings, endpoint: str, graph_counts: dict[str, int], gs
     g.add((service, NG.includesInferred, Literal(settings.include_inferred)))
     if gsp:
         g.add((service, NG.graphStore, URIRef(gsp)))
+    iris = Iris(settings.base)
+    for name in sorted(queries or {}):
+        g.add((service, NG.readyMadeQuery, iris.res("query", name)))
     g.add((service, DCTERMS.description, Literal(
         "SPARQL 1.1 Query over the normgraph knowledge graph. The default graph is "
         + ("the union of the named graphs" + ("" if settings.include_inferred else " except graph/inferred")

@@ -20,11 +20,16 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 
 from graph import store
+from graph.catalogue import load_catalogue
+from graph.catalogue_rdf import catalogue_graph
 from graph.config import Settings
 from graph.reason import reason
 from graph.validate import Report, validate
+from loaders.corpus import PROJECT_ROOT
 from loaders.namespaces import NG, SD, VOID, Iris
 from loaders.pipeline import ONTOLOGY_DIR, load
+
+QUERIES_DIR = PROJECT_ROOT / "queries"
 
 T = TypeVar("T")
 VERSION = "0.1.0"
@@ -84,6 +89,7 @@ def build(settings: Settings, *, quiet: bool = False, reasoning: bool = True) ->
         ontology, vocabulary = ontology_graphs(iris)
         graphs["ontology"] = ontology
         graphs["vocabulary"] = vocabulary
+        graphs["queries"] = catalogue_graph(load_catalogue(QUERIES_DIR), iris)
         if result.warnings and not quiet:
             for warning in result.warnings:
                 print(f"  warning: {warning}", file=sys.stderr)
@@ -169,7 +175,7 @@ def describe(
     meta.add((activity, PROV.startedAtTime, Literal(started.isoformat(), datatype=XSD.dateTime)))
     roles = {
         "ontology": NG.OntologyGraph, "vocabulary": NG.VocabularyGraph, "curation": NG.CurationGraph,
-        "inferred": NG.InferredGraph,
+        "inferred": NG.InferredGraph, "queries": NG.QueriesGraph,
     }
     total = 0
     for name, graph in sorted(graphs.items()):

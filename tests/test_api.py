@@ -133,7 +133,7 @@ def test_service_description(served: Server) -> None:
     assert str(g.value(service, SD.endpoint)) == served.sparql
     assert (service, SD.feature, SD.UnionDefaultGraph) in g
     names = {str(n) for n in g.objects(None, SD.name)}
-    assert "https://w3id.org/normgraph/graph/inferred" in names and len(names) == 7
+    assert "https://w3id.org/normgraph/graph/inferred" in names and len(names) == 8
     jsonld = httpx.get(served.sparql, headers={"Accept": "application/ld+json"})
     assert len(Graph().parse(data=jsonld.content, format="json-ld")) == len(g)
 

@@ -37,7 +37,7 @@ def test_build_publishes_every_named_graph(built: tuple[Settings, BuildResult]) 
     graphs = result.manifest["graphs"]
     names = {name.removeprefix("https://w3id.org/normgraph/graph/") for name in graphs}
     assert names == {
-        "ontology", "vocabulary", "curation", "inferred", "metadata",
+        "ontology", "vocabulary", "curation", "inferred", "metadata", "queries",
         "document/geneva-dialogue-phase-1-report", "document/roles-and-responsibilities-of-states",
     }
     assert all(count > 0 for count in graphs.values())
