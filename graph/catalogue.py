@@ -96,8 +96,8 @@ def _param(path: Path, raw: object) -> Param:
     param = Param(name=name, type=kind, description=str(raw.get("description") or "").strip(), default=raw.get("default"),
                   enum=tuple(enum) if isinstance(enum, list) else None)
     try:
-        for value in [*(param.enum or ()), *([] if param.default is None else [param.default])]:
-            _term(param, value)
+        for option in param.enum or ():
+            _term(param, option)
         if param.default is not None:
             _check_enum(param, _term(param, param.default), param.default)
     except ValueError as exc:
@@ -106,15 +106,17 @@ def _param(path: Path, raw: object) -> Param:
 
 
 def bind(query: CannedQuery, values: Mapping[str, object] | None = None) -> dict[ox.Variable, Term]:
-    """The substitutions for ``query``: each given value (else the parameter's default) as an RDF
-    term of the parameter's type. Raises ValueError naming the parameter on an unknown name, a
-    value of the wrong type, or a value outside the parameter's enum."""
+    """The substitutions for ``query``: each given value (else, when it is missing or None, the
+    parameter's default) as an RDF term of the parameter's type. Raises ValueError naming the
+    parameter on an unknown name, a value of the wrong type, or a value outside the enum."""
     values = dict(values or {})
     for name in values:
         query.param(name)
     bound: dict[ox.Variable, Term] = {}
     for param in query.params:
-        value = values.get(param.name, param.default)
+        value = values.get(param.name)
+        if value is None:
+            value = param.default
         if value is None:
             continue  # a parameter with no default, not given: the variable stays free
         term = _term(param, value)

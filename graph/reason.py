@@ -74,9 +74,15 @@ def _equivalence_premises(ontology: Graph) -> dict[URIRef, list[tuple[URIRef, UR
             parts = list(ontology.items(members))
         for part in parts:
             prop = ontology.value(part, OWL.onProperty)
-            value = ontology.value(part, OWL.hasValue)
-            if prop is not None and value is not None:
-                premises.setdefault(cls, []).append((prop, value))
+            if prop is None:
+                continue
+            values = [ontology.value(part, OWL.hasValue)]
+            filler = ontology.value(part, OWL.someValuesFrom)
+            if filler is not None and ontology.value(filler, OWL.oneOf) is not None:
+                values = list(ontology.items(ontology.value(filler, OWL.oneOf)))  # ∃p.{v} written as oneOf
+            for value in values:
+                if value is not None:
+                    premises.setdefault(cls, []).append((prop, value))
     return premises
 
 

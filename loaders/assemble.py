@@ -35,6 +35,7 @@ class Assembler:
         self.path = str(doc.path)
         self.keep_links_in_notes = keep_links_in_notes
         self._raw: list[tuple[str, str, int, int]] = []  # kind, raw text, line, level
+        self._segments: list[list[tuple[int, int]]] = []  # per block: (offset in raw text, source line)
         self._notes: dict[int, tuple[str, int]] = {}
         self._last_note: int | None = None
         self._break_since_last = False
@@ -66,9 +67,11 @@ class Assembler:
         if kind in ("paragraph", "bullet") and self._continues_previous(line):
             prev_kind, prev_raw, prev_line, prev_level = self._raw[-1]
             self._raw[-1] = (prev_kind, prev_raw + " " + line.text, prev_line, prev_level)
+            self._segments[-1].append((len(prev_raw) + 1, lineno))
             self._break_since_last = False
             return
         self._raw.append((kind, line.text, lineno, line.level))
+        self._segments.append([(0, lineno)])
         self._break_since_last = False
 
     def _continues_previous(self, line: Line) -> bool:
@@ -97,9 +100,13 @@ class Assembler:
         stack: list[Section] = []
         siblings: dict[str, int] = {}
         current: Section | None = None
-        for kind, raw, lineno, level in self._raw:
+        for (kind, raw, lineno, level), segments in zip(self._raw, self._segments, strict=True):
             cleaned = clean_markup(raw)
             block = Block(kind=kind, text=cleaned.text, line=lineno, level=level, markers=cleaned.markers)
+            # where each source line's text starts in the cleaned text (for quotes' line numbers)
+            block.line_starts = [(0, lineno)] + [
+                (len(clean_markup(raw[:offset]).text) + 1, line) for offset, line in segments[1:]
+            ]
             if kind == "heading":
                 while stack and stack[-1].level >= level:
                     stack.pop()

@@ -22,10 +22,19 @@ class Block:
     markers: list[tuple[int, int]] = field(default_factory=list)
     section: Section | None = None
     start: int = 0  # offset of ``text`` in the normalised text
+    line_starts: list[tuple[int, int]] = field(default_factory=list)  # (offset in text, source line)
 
     @property
     def end(self) -> int:
         return self.start + len(self.text)
+
+    def line_at(self, offset: int) -> int:
+        """The source line of a character of ``text`` (a block may span a page break)."""
+        line = self.line
+        for start, number in self.line_starts:
+            if start <= offset:
+                line = number
+        return line
 
 
 @dataclass

@@ -114,7 +114,7 @@ class Emitter:
             g.add((iri, NG.inParagraph, self.paragraph_iri(doc, block)))
             if block.section is not None:
                 g.add((iri, NG.inSection, self.section_iri(doc, block.section.slug_path)))
-            g.add((iri, NG.line, Literal(block.line)))
+            g.add((iri, NG.line, Literal(block.line_at(start - block.start))))
         else:
             note = doc.footnote_at(start)
             if note is not None:
@@ -165,7 +165,15 @@ class Emitter:
             at = tail.find(marker)
             if at >= 0:
                 stop = min(stop, at + 1)
-        return [n for n, at in block.markers if local_end < at <= local_end + stop]
+        in_sentence = [n for n, at in block.markers if local_end < at <= local_end + stop]
+        if in_sentence:
+            return in_sentence
+        # a list item's marker at its end supports the whole item (the baseline study's style)
+        later = sorted((at, n) for n, at in block.markers if at > local_end)
+        if block.kind == "bullet" and later:
+            first = later[0][0]
+            return [n for at, n in later if at - first <= 2]
+        return []
 
 
 def split_where(where: str) -> tuple[str, int | None]:

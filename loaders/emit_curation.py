@@ -85,6 +85,8 @@ class CurationFile:
             iri = em.iris.res("instrument", item["slug"])
             em.typed(G, iri, NG.Instrument)
             self.set_label(iri, str(item["label"]))
+            if not any((iri, DCTERMS.title, None) in g for g in em.graphs.values()):
+                em.add(G, iri, DCTERMS.title, Literal(str(item["label"]), lang="en"))
             if item.get("symbol"):
                 em.add(G, iri, NG.documentSymbol, Literal(str(item["symbol"])))
             if item.get("year"):

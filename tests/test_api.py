@@ -139,8 +139,11 @@ def test_service_description(served: Server) -> None:
 
 
 def test_browsers_get_a_query_page(served: Server) -> None:
-    r = httpx.get(served.sparql, headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
+    """A browser is sent (303) to the query workbench."""
+    r = httpx.get(served.sparql, headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}, follow_redirects=True)
     assert r.status_code == 200
+    assert [h.status_code for h in r.history] == [303]
+    assert r.url.path == "/workbench"
     assert r.headers["content-type"].startswith("text/html")
     assert "<textarea" in r.text
 
@@ -322,3 +325,29 @@ def test_a_notebook_client_sparqlwrapper_works(served: Server) -> None:
     client.setQuery(COUNT_NORMS)
     client.setReturnFormat(JSON)
     assert int(client.query().convert()["results"]["bindings"][0]["c"]["value"]) == 11
+
+
+def test_allowlisted_federation_works_and_nothing_else(tmp_path: Path, listener: Listener) -> None:
+    """SERVICE to an allowlisted endpoint (a second, independent server on loopback) joins its
+    data; any other endpoint is still refused."""
+    partner = Server(tmp_path / "partner", {"NORMGRAPH_WRITE_TOKEN": TOKEN}, empty=True)
+    ours = None
+    try:
+        ours = Server(tmp_path / "ours", {"NORMGRAPH_SERVICE_ALLOWLIST": partner.url + "/"}, empty=True)
+        put = httpx.put(partner.store, params={"graph": "urn:partner"}, headers={
+            "Authorization": f"Bearer {TOKEN}", "Content-Type": "text/turtle"},
+            content=b'<https://w3id.org/normgraph/id/norm/gge-2015-13c> <urn:partner:status> "implemented" .')
+        assert put.status_code == 201
+        query = f"SELECT ?n ?s WHERE {{ SERVICE <{partner.sparql}> {{ ?n <urn:partner:status> ?s }} }}"
+        rows = httpx.get(ours.sparql, params={"query": query}, timeout=30).json()["results"]["bindings"]
+        assert rows == [{"n": {"type": "uri", "value": "https://w3id.org/normgraph/id/norm/gge-2015-13c"},
+                         "s": {"type": "literal", "value": "implemented"}}]
+        refused = httpx.get(ours.sparql, params={"query": f"SELECT * WHERE {{ SERVICE <{listener.url}/sparql> {{ ?s ?p ?o }} }}"})
+        assert refused.status_code == 400
+        sd = Graph().parse(data=httpx.get(ours.sparql, headers={"Accept": "text/turtle"}).content, format="turtle")
+        assert (next(sd.subjects(RDF.type, SD.Service)), SD.feature, SD.BasicFederatedQuery) in sd
+    finally:
+        partner.stop()
+        if ours is not None:
+            ours.stop()
+    assert listener.hits == []

@@ -72,7 +72,7 @@ def test_garbage_bodies_never_cause_a_500(small_server: Server, body: bytes, med
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=200))
 def test_generated_accept_headers_and_params_never_cause_a_500(small_server: Server, text: str) -> None:
-    value = "".join(c for c in text if 32 <= ord(c) < 127)  # what an HTTP client can send in a header
+    value = "".join(c for c in text if 32 <= ord(c) < 127).strip()  # what an HTTP client can send in a header
     _ok(httpx.get(small_server.sparql, params={"query": "ASK {}"}, headers={"Accept": value}, timeout=30))
     _ok(httpx.get(small_server.sparql, params={"query": "ASK {}", "format": text, "default-graph-uri": text}, timeout=30))
     _ok(httpx.get(small_server.store, params={"graph": text}, timeout=30))

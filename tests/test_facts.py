@@ -654,7 +654,7 @@ def test_most_cited_works_of_baseline_study(query):
         "work/commonwealth-cybergovernance-model",
         "work/the-role-and-responsibilities-of-an-effective-regulator",
         "work/cybersecurity-policy-making-at-a-turning-point",
-        "work/2015-gge-report",
+        "instrument/a-70-174",  # "2015 GGE Report" is the instrument A/70/174 (data/registry/works.yaml)
         "work/chair-s-statement-2015",
         "work/cyber-resilience-playbook-for-public-private-cooperation",
     })
