@@ -6,12 +6,11 @@ nothing here ever answers with a stack trace."""
 from __future__ import annotations
 
 import contextlib
-import html
 import json
 import logging
 from collections.abc import AsyncIterator
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlencode
 
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
@@ -19,7 +18,7 @@ from fastapi.responses import PlainTextResponse, Response, StreamingResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api import conneg
-from api.pool import PoolError, WorkerPool
+from api.pool import PoolError, Single, WorkerPool
 from api.sparql_guard import Refused, analyse, check_outgoing
 from api.writes import Unauthorised, Writer
 from graph import store
@@ -191,21 +190,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from api.routes_queries import register as register_queries
     from api.routes_sparql import register as register_sparql
     from api.routes_store import register as register_store
+    from api.workbench import register as register_workbench
 
     register_sparql(app, service)
     register_store(app, service)
     register_queries(app, service)
-
-    @app.get("/", include_in_schema=False)
-    async def home() -> Response:
-        body = (
-            "<!doctype html><html lang=en><meta charset=utf-8><title>normgraph</title>"
-            "<meta name=viewport content='width=device-width,initial-scale=1'>"
-            "<h1>normgraph</h1><p>A linked-data knowledge graph of responsible behaviour in cyberspace.</p>"
-            "<ul><li><a href='/sparql'>SPARQL endpoint</a> (query page; service description for RDF clients)</li>"
-            "<li><a href='/store?default'>Graph Store</a></li><li><a href='/docs'>HTTP API (OpenAPI)</a></li></ul>"
-        )
-        return Response(body, media_type="text/html; charset=utf-8")
+    register_workbench(app, service)
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> Response:
@@ -218,6 +208,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         except HttpError as exc:
             return text_error(503, exc.message)
         return PlainTextResponse("ready\n")
+
+    from api.linked_data import register as register_linked_data
+
+    register_linked_data(app, service)
 
     return app
 
@@ -247,27 +241,17 @@ def stream(meta: dict[str, Any], chunks: AsyncIterator[bytes], media_type: str, 
         headers["X-Row-Cap"] = str(row_cap)
     if meta.get("truncated"):
         headers["X-Result-Truncated"] = "true"
+    if isinstance(chunks, Single):  # small answers: one plain response, no streaming machinery
+        return Response(chunks.body, media_type=content_type(media_type), headers=headers)
     return StreamingResponse(chunks, media_type=content_type(media_type), headers=headers)
 
 
 def query_page(endpoint: str, query: str = "") -> Response:
-    """A minimal query form for people (the full workbench is a separate page)."""
-    example = query or ("PREFIX ng: <https://w3id.org/normgraph/def/>\nPREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
-                        "SELECT ?notation ?text WHERE {\n  ?norm a ng:Norm ; skos:notation ?notation ; ng:normText ?text .\n}"
-                        " ORDER BY ?notation")
-    body = (
-        "<!doctype html><html lang=en><meta charset=utf-8><title>normgraph SPARQL endpoint</title>"
-        "<meta name=viewport content='width=device-width,initial-scale=1'>"
-        "<style>body{font:16px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}"
-        "textarea{width:100%;font:14px monospace}</style>"
-        f"<h1>SPARQL endpoint</h1><p>Endpoint: <code>{html.escape(endpoint)}</code></p>"
-        f"<form method=get action='{html.escape(endpoint)}'>"
-        f"<textarea name=query rows=12>{html.escape(example)}</textarea>"
-        "<p><label>Results as <select name=format><option value=json>JSON</option><option value=xml>XML</option>"
-        "<option value=csv>CSV</option><option value=tsv>TSV</option></select></label> "
-        "<button type=submit>Run query</button></p></form>"
-    )
-    return Response(body, media_type="text/html; charset=utf-8", headers={"Vary": "Accept"})
+    """People asking /sparql for HTML are sent to the workbench (303), with their query if any."""
+    location = endpoint.rsplit("/sparql", 1)[0] + "/workbench"
+    if query:
+        location += "?" + urlencode({"query": query})
+    return Response(status_code=303, headers={"Location": location, "Vary": "Accept"})
 
 
 def parse_form(body: bytes) -> list[tuple[str, str]]:

@@ -36,9 +36,22 @@ class Slot:
     conn: Connection
 
 
-def _recv(conn: Connection, timeout: float) -> Any:
-    if timeout <= 0 or not conn.poll(timeout):
+async def _recv(conn: Connection, timeout: float) -> Any:
+    """The next message from a worker, waiting on the event loop (no thread hop)."""
+    if conn.poll():
+        return conn.recv()
+    if timeout <= 0:
         raise TimeoutError
+    loop = asyncio.get_running_loop()
+    ready: asyncio.Future[None] = loop.create_future()
+    fd = conn.fileno()
+    loop.add_reader(fd, lambda: ready.done() or ready.set_result(None))
+    timer = loop.call_later(timeout, lambda: ready.done() or ready.set_exception(TimeoutError()))
+    try:
+        await ready
+    finally:
+        loop.remove_reader(fd)
+        timer.cancel()
     return conn.recv()
 
 
@@ -99,12 +112,11 @@ class WorkerPool:
 
         Errors the worker reports become PoolError with the worker's status and message."""
         slot = await self._acquire()
-        loop = asyncio.get_running_loop()
         limit = timeout if timeout is not None else self.timeout
         deadline = time.monotonic() + limit
         try:
             slot.conn.send(job)
-            message = await loop.run_in_executor(self.executor, _recv, slot.conn, deadline - time.monotonic())
+            message = await _recv(slot.conn, deadline - time.monotonic())
         except TimeoutError:
             self.stats["timeouts"] += 1
             await self._replace(slot)
@@ -112,7 +124,10 @@ class WorkerPool:
         except (EOFError, OSError, BrokenPipeError):
             await self._replace(slot)
             raise PoolError(503, "the query worker stopped unexpectedly; the request was not completed") from None
-        kind, payload = message
+        kind, payload = message[0], message[1]
+        if kind == "done":  # the whole answer in one message
+            await self._release(slot)
+            return payload, _single(message[2])
         if kind == "error":
             await self._release(slot)
             if payload.get("trace"):
@@ -128,12 +143,11 @@ class WorkerPool:
         await self.idle.put(slot)
 
     async def _chunks(self, slot: Slot, deadline: float, limit: float) -> AsyncIterator[bytes]:
-        loop = asyncio.get_running_loop()
         finished = False
         try:
             while True:
                 try:
-                    kind, payload = await loop.run_in_executor(self.executor, _recv, slot.conn, deadline - time.monotonic())
+                    kind, payload = await _recv(slot.conn, deadline - time.monotonic())
                 except TimeoutError:
                     self.stats["timeouts"] += 1
                     log.warning("stream stopped at the time limit of %s s", limit)
@@ -152,6 +166,23 @@ class WorkerPool:
                 await self._release(slot)
             else:  # deadline, client gone, or cancellation: the worker may be mid-query
                 await self._replace(slot)
+
+
+class Single:
+    """A whole answer that came back in one message: iterable like a stream, or read at once."""
+
+    def __init__(self, body: bytes) -> None:
+        self.body = body
+
+    def __aiter__(self) -> AsyncIterator[bytes]:
+        return self._iterate()
+
+    async def _iterate(self) -> AsyncIterator[bytes]:
+        yield self.body
+
+
+def _single(body: bytes) -> Single:
+    return Single(body)
 
 
 async def _empty() -> AsyncIterator[bytes]:

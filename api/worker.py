@@ -46,10 +46,14 @@ class RequestError(Exception):
 
 
 class ChunkWriter(io.RawIOBase):
-    """A file-like object that sends what is written to the server in chunks."""
+    """A file-like object that sends what is written to the server in chunks.
 
-    def __init__(self, conn: Connection) -> None:
+    The response's metadata travels with the first chunk; a result that fits in one chunk goes
+    back as a single ("done", meta, body) message, which is what most answers are."""
+
+    def __init__(self, conn: Connection, meta: dict[str, Any]) -> None:
         self.conn = conn
+        self.meta: dict[str, Any] | None = meta
         self.buffer = bytearray()
 
     def writable(self) -> bool:
@@ -62,9 +66,21 @@ class ChunkWriter(io.RawIOBase):
         return len(data)
 
     def flush(self) -> None:
+        if self.meta is not None:
+            self.conn.send(("meta", self.meta))
+            self.meta = None
         if self.buffer:
             self.conn.send(("chunk", bytes(self.buffer)))
             self.buffer.clear()
+
+    def finish(self) -> None:
+        if self.meta is not None:  # everything fitted in one chunk
+            self.conn.send(("done", self.meta, bytes(self.buffer)))
+            self.meta = None
+            self.buffer.clear()
+            return
+        self.flush()
+        self.conn.send(("end", {}))
 
 
 class Worker:
@@ -102,29 +118,22 @@ class Worker:
             raise RequestError(400, f"invalid query: {exc}") from None
         cap = int(job.get("row_cap") or 0)
         if isinstance(result, ox.QueryBoolean | bool):
-            fmt = job["result_format"]
-            self.conn.send(("meta", {"kind": "boolean", "truncated": False}))
-            self.conn.send(("chunk", boolean(bool(result), fmt).encode("utf-8")))
-            self.conn.send(("end", {"rows": 1}))
+            writer = ChunkWriter(self.conn, {"kind": "boolean", "truncated": False})
+            writer.write(boolean(bool(result), job["result_format"]).encode("utf-8"))
         elif isinstance(result, ox.QuerySolutions):
             variables = [v.value for v in result.variables]
             rows = ([s[v] for v in variables] for s in result)
             head, truncated = self._take(rows, cap)
-            self.conn.send(("meta", {"kind": "solutions", "truncated": truncated}))
             body = iter(head) if cap > 0 else rows  # without a cap, rows stream straight from the engine
-            writer = ChunkWriter(self.conn)
+            writer = ChunkWriter(self.conn, {"kind": "solutions", "truncated": truncated})
             for piece in SERIALISERS[job["result_format"]](variables, body):
                 writer.write(piece.encode("utf-8"))
-            writer.flush()
-            self.conn.send(("end", {}))
         else:
             triples = iter(result)
             head, truncated = self._take(triples, cap)
-            self.conn.send(("meta", {"kind": "graph", "truncated": truncated}))
-            writer = ChunkWriter(self.conn)
+            writer = ChunkWriter(self.conn, {"kind": "graph", "truncated": truncated})
             ox.serialize(head if cap > 0 else triples, writer, GRAPH_FORMATS[job["graph_format"]])
-            writer.flush()
-            self.conn.send(("end", {}))
+        writer.finish()
 
     @staticmethod
     def _take(items: Iterator[Any], cap: int) -> tuple[list[Any], bool]:
@@ -139,29 +148,22 @@ class Worker:
             out.append(item)
         return out, False
 
-    def _serialise_triples(self, triples: list[Any], fmt: str) -> None:
-        writer = ChunkWriter(self.conn)
-        ox.serialize(triples, writer, GRAPH_FORMATS[fmt])
-        writer.flush()
-
     # -- Graph Store Protocol: read --------------------------------------------------------------
     def graph_get(self, job: dict[str, Any]) -> None:
         store = self.open(job["store"])
         graph = ox.NamedNode(job["graph"]) if job.get("graph") else ox.DefaultGraph()
         if isinstance(graph, ox.NamedNode) and not store.contains_named_graph(graph):
             raise RequestError(404, f"no graph named <{job['graph']}> in this dataset")
-        triples = [ox.Triple(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None, graph)]
-        self.conn.send(("meta", {"kind": "graph", "truncated": False}))
-        self._serialise_triples(triples, job["graph_format"])
-        self.conn.send(("end", {"rows": len(triples)}))
+        triples = (ox.Triple(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None, graph))
+        writer = ChunkWriter(self.conn, {"kind": "graph", "truncated": False})
+        ox.serialize(triples, writer, GRAPH_FORMATS[job["graph_format"]])
+        writer.finish()
 
     def dataset_get(self, job: dict[str, Any]) -> None:
         store = self.open(job["store"])
-        self.conn.send(("meta", {"kind": "dataset", "truncated": False}))
-        writer = ChunkWriter(self.conn)
+        writer = ChunkWriter(self.conn, {"kind": "dataset", "truncated": False})
         store.dump(writer, GRAPH_FORMATS[job["graph_format"]])
-        writer.flush()
-        self.conn.send(("end", {}))
+        writer.finish()
 
     # -- writes: on a checkpoint of the published store, which the server then publishes ----------
     def write(self, job: dict[str, Any]) -> None:

@@ -4,13 +4,14 @@ interleaved) and throughput at concurrency N (endpoint against the minimal app).
 from __future__ import annotations
 
 import asyncio
+import http.client
 import json
 import math
 import statistics
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import httpx
 import pyoxigraph as ox
@@ -75,7 +76,7 @@ class Timings:
     cold: list[float] = field(default_factory=list)
     warm: list[float] = field(default_factory=list)
     rows: list[int] = field(default_factory=list)
-    bytes: list[int] = field(default_factory=list)
+    body_bytes: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -83,6 +84,7 @@ class Latency:
     timings: dict[str, dict[str, Timings]]  # kind -> target -> timings
     warm_repeats: int
     mismatches: list[str]
+    repeats: int = 0  # queries that repeated an earlier one (parameter space exhausted)
 
 
 def _measure_one(calls: dict[str, Call], order: list[str], query: str, warm_repeats: int,
@@ -93,7 +95,7 @@ def _measure_one(calls: dict[str, Call], order: list[str], query: str, warm_repe
         timings[target].cold.append(seconds)
         rows[target] = size_of(body, media_type)
         timings[target].rows.append(rows[target])
-        timings[target].bytes.append(len(body))
+        timings[target].body_bytes.append(len(body))
     for _ in range(warm_repeats):
         for target in order:
             timings[target].warm.append(calls[target](query)[0])
@@ -119,12 +121,48 @@ def latency(calls: dict[str, Call], mix: Mix, requests: int, warm_repeats: int, 
     return Latency(result, warm_repeats, mismatches)
 
 
-def floor(client: httpx.Client, url: str, n: int = 200) -> float:
+class StdlibClient:
+    """One persistent HTTP/1.1 connection through the standard library's ``http.client``: far less
+    work per request on the client side than httpx, to show how much of a round trip is the client."""
+
+    def __init__(self, base_url: str) -> None:
+        parts = urlsplit(base_url)
+        self.conn = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port, timeout=60)
+
+    def get(self, path: str, headers: dict[str, str] | None = None) -> tuple[float, int, bytes, str]:
+        """(seconds, status, body, content type); a connection the server closed is reopened, untimed."""
+        for attempt in (1, 2):
+            try:
+                start = time.perf_counter()
+                self.conn.request("GET", path, headers=headers or {})
+                response = self.conn.getresponse()
+                body = response.read()
+                return time.perf_counter() - start, response.status, body, response.getheader("content-type", "")
+            except (http.client.RemoteDisconnected, ConnectionError):
+                self.conn.close()
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def stdlib_call(client: StdlibClient, path: str) -> Call:
+    def call(query: str) -> tuple[float, bytes, str]:
+        seconds, status, body, media_type = client.get(f"{path}?{urlencode({'query': query})}", ACCEPT)
+        if status != 200:
+            raise RuntimeError(f"{path} answered {status}: {body[:300]!r}\nquery: {query}")
+        return seconds, body, media_type
+    return call
+
+
+def floor(get: Callable[[], object], n: int = 200) -> float:
     """Median seconds of a request that does no work (client, loopback, uvicorn and routing only)."""
     times = []
     for _ in range(n):
         start = time.perf_counter()
-        client.get(url).read()
+        get()
         times.append(time.perf_counter() - start)
     return median(times)
 

@@ -5,12 +5,13 @@
 For each size: generate synthetic data, publish it as a normgraph store, start ``graph.cli serve``
 and the minimal baseline app on loopback ports, then measure the query mix at concurrency 1 (the
 endpoint, the minimal app and the engine in-process, interleaved; cold and warm) and throughput at
-concurrency 8. ``--sizes 1000000`` works too but is a slow run (tens of minutes)."""
+concurrency 8. ``--sizes 1000000`` works too but is a slow run (10–20 minutes)."""
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import hashlib
 import os
 import platform
 import re
@@ -22,11 +23,35 @@ from importlib import metadata
 from pathlib import Path
 
 import httpx
+import pyoxigraph as ox
 
 from benchmarks import generate, load
-from benchmarks.measure import IN_PROCESS, Throughput, floor, http_call, in_process_call, latency, query_source, throughput
+from benchmarks.measure import (
+    IN_PROCESS,
+    Latency,
+    StdlibClient,
+    Throughput,
+    floor,
+    http_call,
+    in_process_call,
+    latency,
+    query_source,
+    stdlib_call,
+    throughput,
+)
 from benchmarks.queries import KINDS, Mix, Pools
-from benchmarks.report import ENDPOINT, MINIMAL, BuildRun, Dataset, Report, SizeResult, render
+from benchmarks.report import (
+    ENDPOINT,
+    ENDPOINT_LIGHT,
+    MINIMAL,
+    MINIMAL_LIGHT,
+    BuildRun,
+    Dataset,
+    Report,
+    SizeResult,
+    merge,
+    render,
+)
 from benchmarks.servers import ROOT, Servers
 from graph import store
 
@@ -49,6 +74,14 @@ def _proc_field(path: str, key: str) -> str:
     return "unknown"
 
 
+def source_digest() -> str:
+    """A digest of the code under test (api/ and graph/), to tell which version the figures are for."""
+    digest = hashlib.sha256()
+    for path in sorted([*ROOT.glob("api/**/*.py"), *ROOT.glob("graph/*.py")]):
+        digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
 def machine_info() -> dict[str, str]:
     mem_kib = _proc_field("/proc/meminfo", "MemTotal").split()[0]
     versions = ", ".join(f"{name} {metadata.version(name)}" for name in ("fastapi", "starlette", "uvicorn", "httpx"))
@@ -60,6 +93,7 @@ def machine_info() -> dict[str, str]:
         "Python": platform.python_version(),
         "pyoxigraph": metadata.version("pyoxigraph"),
         "HTTP stack": versions,
+        "code measured": f"sha256 of api/ and graph/ sources: {source_digest()}",
         "load average at start": " ".join(f"{x:.2f}" for x in os.getloadavg()),
     }
 
@@ -135,28 +169,43 @@ def throughputs(servers: Servers, pools: Pools, args: argparse.Namespace) -> dic
     return runs
 
 
+def measure_latency(servers: Servers, engine: ox.Store, pools: Pools, args: argparse.Namespace,
+                    size: int) -> tuple[Latency, dict[str, float]]:
+    """Floors, then the query mix at concurrency 1 through httpx and http.client and in-process."""
+    clients = {name: httpx.Client(timeout=60) for name in ("endpoint", "minimal", "minimal-inline")}
+    light = {name: StdlibClient(servers[name].url) for name in ("endpoint", "minimal-inline")}
+    try:
+        warm_up(servers, clients, pools, args.seed)
+        minimal, endpoint = servers["minimal-inline"], servers["endpoint"]
+        floors = {"minimal /ping": floor(lambda: clients["minimal-inline"].get(minimal.url + "/ping")),
+                  "endpoint /healthz": floor(lambda: clients["endpoint"].get(endpoint.url + "/healthz")),
+                  "minimal /ping, http.client": floor(lambda: light["minimal-inline"].get("/ping"))}
+        calls = {IN_PROCESS: in_process_call(engine),
+                 MINIMAL: http_call(clients["minimal-inline"], minimal.sparql),
+                 ENDPOINT: http_call(clients["endpoint"], endpoint.sparql),
+                 MINIMAL_LIGHT: stdlib_call(light["minimal-inline"], "/sparql"),
+                 ENDPOINT_LIGHT: stdlib_call(light["endpoint"], "/sparql")}
+        mix = Mix(pools, args.seed)
+        lat = latency(calls, mix, args.requests, args.warm_repeats, lambda m: say(f"{size:,}: {m}"))
+        lat.repeats = mix.repeats
+    finally:
+        for client in clients.values():
+            client.close()
+        for connection in light.values():
+            connection.close()
+    return lat, floors
+
+
 def bench_size(size: int, args: argparse.Namespace) -> SizeResult:
     data = prepare(size, args.work_dir, args.seed)
     data_dir = args.work_dir / f"data-{size}"
     engine = store.open_current(data_dir)
     pools = Pools.from_store(engine)
-    mix = Mix(pools, args.seed)
     say(f"start the endpoint ({args.workers} workers) and the minimal app")
     with Servers(data_dir, args.work_dir, args.workers) as servers:
-        clients = {name: httpx.Client(timeout=60) for name in ("endpoint", "minimal", "minimal-inline")}
-        try:
-            warm_up(servers, clients, pools, args.seed)
-            floors = {"minimal /ping": floor(clients["minimal-inline"], servers["minimal-inline"].url + "/ping"),
-                      "endpoint /healthz": floor(clients["endpoint"], servers["endpoint"].url + "/healthz")}
-            calls = {IN_PROCESS: in_process_call(engine),
-                     MINIMAL: http_call(clients["minimal-inline"], servers["minimal-inline"].sparql),
-                     ENDPOINT: http_call(clients["endpoint"], servers["endpoint"].sparql)}
-            lat = latency(calls, mix, args.requests, args.warm_repeats, lambda m: say(f"{size:,}: {m}"))
-        finally:
-            for client in clients.values():
-                client.close()
+        lat, floors = measure_latency(servers, engine, pools, args, size)
         thr = throughputs(servers, pools, args)
-    return SizeResult(data, lat, floors, thr, args.concurrency, args.workers, mix.repeats)
+    return SizeResult(data, lat, floors, thr, args.concurrency, args.workers)
 
 
 # -- command line ----------------------------------------------------------------------------------
@@ -166,8 +215,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--requests", type=int, default=60, help="distinct queries per kind at concurrency 1 (default 60)")
     p.add_argument("--warm-repeats", type=int, default=3, help="repeats of each query for the warm figures (default 3)")
     p.add_argument("--concurrency", type=int, default=8, help="clients in the throughput runs (default 8)")
-    p.add_argument("--duration", type=float, default=5.0, help="seconds per throughput run (default 5)")
-    p.add_argument("--rounds", type=int, default=2, help="throughput runs per server and request mix (default 2)")
+    p.add_argument("--duration", type=float, default=3.0, help="seconds per throughput run (default 3)")
+    p.add_argument("--rounds", type=int, default=4, help="throughput runs per server and request mix (default 4)")
     p.add_argument("--workers", type=int, default=4, help="NORMGRAPH_WORKERS of the endpoint (default 4)")
     p.add_argument("--build-runs", type=int, default=0, help="also time N builds of the real corpus (default 0)")
     p.add_argument("--build-dir", type=Path, help="data dir of those builds (default: WORK_DIR/build)")
@@ -189,8 +238,9 @@ def main(argv: list[str] | None = None) -> int:
     machine["load average at end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
     machine["run time"] = f"{time.perf_counter() - started:.0f} s"
     text = render(Report(machine, command, results, build_runs))
-    if args.out:
-        args.out.write_text(text, encoding="utf-8")
+    if args.out:  # sections written by other benchmarks (e.g. benchmarks.canned_queries) are kept
+        previous = args.out.read_text(encoding="utf-8") if args.out.exists() else None
+        args.out.write_text(merge(previous, text), encoding="utf-8")
         say(f"wrote {args.out}")
     else:
         sys.stdout.write(text)

@@ -86,6 +86,41 @@ def _equivalence_premises(ontology: Graph) -> dict[URIRef, list[tuple[URIRef, UR
     return premises
 
 
+def _superclasses(ontology: Graph) -> dict[URIRef, set[URIRef]]:
+    """Named superclasses (transitively) of every named class of the ontology."""
+    direct: dict[URIRef, set[URIRef]] = {}
+    for sub, sup in ontology.subject_objects(RDFS.subClassOf):
+        if isinstance(sub, URIRef) and isinstance(sup, URIRef):
+            direct.setdefault(sub, set()).add(sup)
+    closure: dict[URIRef, set[URIRef]] = {}
+    for cls in direct:
+        seen: set[URIRef] = set()
+        stack = list(direct[cls])
+        while stack:
+            sup = stack.pop()
+            if sup not in seen:
+                seen.add(sup)
+                stack.extend(direct.get(sup, ()))
+        closure[cls] = seen
+    return closure
+
+
+def _add_superclass_types(ontology: Graph, asserted: Graph, inferred: Graph, base: str) -> None:
+    """HermiT reports the most specific new types only; researchers also ask ``?x a ng:Actor``
+    or ``?x a ng:Source``, so every superclass membership is materialised too (as inferred)."""
+    closure = _superclasses(ontology)
+    types: dict[URIRef, set[URIRef]] = {}
+    for g in (asserted, inferred):
+        for s, o in g.subject_objects(RDF.type):
+            if isinstance(s, URIRef) and isinstance(o, URIRef) and str(s).startswith(base + "id/"):
+                types.setdefault(s, set()).add(o)
+    for s, classes in types.items():
+        for cls in list(classes):
+            for sup in closure.get(cls, ()):
+                if sup not in classes and sup not in _UNINFORMATIVE:
+                    inferred.add((s, RDF.type, sup))
+
+
 def reason(ontology: Graph, data: Graph, iris: Iris) -> ReasoningResult:
     graph = reasoning_input(ontology, data)
     asserted = set(graph)
@@ -96,6 +131,7 @@ def reason(ontology: Graph, data: Graph, iris: Iris) -> ReasoningResult:
         if not str(s).startswith(base + "id/") or (p == RDF.type and o in _UNINFORMATIVE):
             continue
         inferred.add((s, p, o))
+    _add_superclass_types(ontology, graph, inferred, base)
     explanations = Graph()
     premises = _equivalence_premises(ontology)
     inverses = {}

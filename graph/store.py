@@ -31,11 +31,13 @@ class NoDataset(StoreError):
 
 
 def current_path(data_dir: Path) -> Path | None:
-    link = data_dir / CURRENT
-    if not link.is_symlink() and not link.exists():
+    """The published store directory (one readlink and one stat: called on every request)."""
+    try:
+        target = os.readlink(data_dir / CURRENT)
+    except (FileNotFoundError, OSError):
         return None
-    target = link.resolve()
-    return target if target.is_dir() else None
+    path = Path(target) if os.path.isabs(target) else data_dir / target
+    return path if path.is_dir() else None
 
 
 def open_current(data_dir: Path) -> ox.Store:

@@ -460,7 +460,8 @@ def test_q_works_before_year_supporting_claims(run):
     # 001:65 "⁹ [The role and responsibilities of an effective regulator](#). 2009. ITU. … [Cybersecurity policy making at a
     # turning point](#). 2012. OECD. [Decision no.1106](#). 2013. OSCE."  001:90 "¹⁸ [Chair's Statement](#). 2011. …"
     # and the GGE reports of 2010 (001:75 "¹⁴ … [2010 GGE Report](#)") and 2013 (001:69 "¹¹ … [2013 GGE Report](#)")
-    gge = "Report of the Group of Governmental Experts on Developments in the Field of Information and Telecommunications in the Context of International Security"
+    gge = ("Report of the Group of Governmental Experts on Developments in the Field of Information and Telecommunications"
+           " in the Context of International Security")
     assert {(row["title"], row["year"]) for row in rows} == {
         ("The role and responsibilities of an effective regulator", "2009"), ("Chair's Statement", "2011"),
         ("Cybersecurity policy making at a turning point", "2012"), ("Decision no.1106", "2013"),

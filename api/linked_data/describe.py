@@ -22,6 +22,10 @@ HOP = [
     "concernsActor", "concernsNorm",
 ]
 HOP_LIST = ", ".join(f"<{NGD}{p}>" for p in HOP)
+# ... and the second step only along these (who bears, who claims, what is cited, who promotes)
+HOP2 = ["bearer", "claimant", "about", "citedWork", "promotedBy", "expresses", "refersTo", "participant", "event", "roleOf",
+        "role", "norm", "actorGroup", "instrument"]
+HOP2_LIST = ", ".join(f"<{NGD}{p}>" for p in HOP2)
 BNODE_PATH = "|".join(f"<{p}>" for p in (
     "http://www.w3.org/2002/07/owl#unionOf", "http://www.w3.org/2002/07/owl#intersectionOf",
     "http://www.w3.org/2002/07/owl#oneOf", "http://www.w3.org/2002/07/owl#members",
@@ -53,11 +57,11 @@ SELECT ?x ?k ?s ?p ?o ?g ?n ?exact ?start ?end ?doc ?sec ?line ?ax ?pr ?p1 WHERE
   {{ ?x <{NGD}hasClassification> ?s . ?s ?p ?o . BIND("classification" AS ?k) }}
   UNION
   {{ SELECT ?x ?k ?s ?p ?o ?p1 WHERE {{
-      ?x ?p1 ?s . FILTER(isIRI(?s) && ?p1 IN ({HOP_LIST}, <{NGD}theme>)) ?s ?p ?o . FILTER(?p IN ({HOP_LIST}) && ?o != ?x)
+      ?x ?p1 ?s . FILTER(isIRI(?s) && ?p1 IN ({HOP_LIST}, <{NGD}theme>)) ?s ?p ?o . FILTER(?p IN ({HOP2_LIST}) && ?o != ?x)
       BIND("hop-out" AS ?k) }} LIMIT 60 }}
   UNION
   {{ SELECT ?x ?k ?s ?p ?o ?p1 WHERE {{
-      ?s ?p1 ?x . FILTER(?p1 IN ({HOP_LIST}, <{NGD}theme>, <{NGD}claimedBy>)) ?s ?p ?o . FILTER(?p IN ({HOP_LIST}) && ?o != ?x)
+      ?s ?p1 ?x . FILTER(?p1 IN ({HOP_LIST}, <{NGD}theme>, <{NGD}claimedBy>)) ?s ?p ?o . FILTER(?p IN ({HOP2_LIST}) && ?o != ?x)
       BIND("hop-in" AS ?k) }} LIMIT 60 }}
   UNION
   {{ SELECT ?x ?k ?s ?p ?o ?p1 WHERE {{
@@ -67,7 +71,24 @@ SELECT ?x ?k ?s ?p ?o ?g ?n ?exact ?start ?end ?doc ?sec ?line ?ax ?pr ?p1 WHERE
 
 INCOMING_QUERY = """SELECT ?x ?s ?p ?g WHERE { GRAPH ?g { ?s ?p ?x } } LIMIT 200"""
 
-INCOMING_PAGE_QUERY = """SELECT ?x ?p ?s ?g WHERE { GRAPH ?g { ?s ?p ?x } } ORDER BY ?s ?g LIMIT 51 OFFSET ?offset"""
+# An RDF document needs less than a page, all in one query: outgoing (and blank-node closure),
+# every incoming link, the explanation records, and the resource's own evidence quotes.
+RDF_QUERY = f"""
+SELECT ?x ?k ?s ?p ?o ?g ?exact ?start ?end ?ax ?pr WHERE {{
+  {{ GRAPH ?g {{ ?x ?p ?o }} BIND("out" AS ?k) }}
+  UNION
+  {{ GRAPH ?g {{ ?x ?p0 ?b . FILTER(isBlank(?b)) ?b ({BNODE_PATH})* ?s . FILTER(isBlank(?s)) ?s ?p ?o }} BIND("bnode" AS ?k) }}
+  UNION
+  {{ GRAPH ?g {{ ?s ?p ?x }} BIND("in" AS ?k) }}
+  UNION
+  {{ GRAPH ?g {{ ?s <{RDF}subject> ?x ; <{RDF}predicate> ?p ; <{RDF}object> ?o ; <{NGD}byAxiom> ?ax .
+                OPTIONAL {{ ?s <{NGD}premise> ?pr }} }} BIND("why" AS ?k) }}
+  UNION
+  {{ ?x <{NGD}evidence> ?s . BIND(?x AS ?o) ?s <{OA}exact> ?exact ; <{OA}start> ?start ; <{OA}end> ?end .
+     BIND("evidence" AS ?k) }}
+}}"""
+
+PAGE_SIZE = 50
 
 ASK_KNOWN = """SELECT ?x WHERE { { GRAPH ?g { ?x ?p ?o } } UNION { GRAPH ?g { ?s ?p ?x } } } LIMIT 1"""
 
@@ -106,7 +127,7 @@ class Description:
     out: list[Statement] = field(default_factory=list)
     bnodes: dict[str, list[tuple[str, Term, str]]] = field(default_factory=lambda: defaultdict(list))
     incoming_counts: dict[str, dict[str, int]] = field(default_factory=lambda: defaultdict(dict))  # p → graph → n
-    incoming: list[tuple[str, str, str]] = field(default_factory=list)  # (s, p, g)
+    incoming: list[tuple[str, str, str]] = field(default_factory=list)  # (s, p, g); s is "_:b" for a blank node
     inferences: list[Inference] = field(default_factory=list)
     evidence: list[Evidence] = field(default_factory=list)
     classifications: dict[str, dict[str, list[Term]]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(list)))
@@ -120,22 +141,39 @@ class Description:
         return sum(sum(g.values()) for g in self.incoming_counts.values())
 
 
-async def describe(site: Site, iri: str, *, incoming: bool = True) -> Description:
+async def describe(site: Site, iri: str) -> Description:
+    """For a page: the main query and a sample of the incoming links, side by side."""
     bindings = {"x": uri(iri)}
-    if incoming:
-        main, inc = await asyncio.gather(site.select(MAIN_QUERY, bindings, cap=20_000),
-                                         site.select(INCOMING_QUERY, bindings, cap=0))
-    else:
-        main, inc = await site.select(MAIN_QUERY, bindings, cap=20_000), []
-    d = Description(iri)
+    main, inc = await asyncio.gather(site.select(MAIN_QUERY, bindings, cap=20_000), site.select(INCOMING_QUERY, bindings, cap=0))
+    d = _fill(Description(iri), main)
+    d.incoming = [(_subject(r["s"]), r["p"]["value"], r["g"]["value"]) for r in inc]
+    return d
+
+
+async def describe_for_rdf(site: Site, iri: str) -> Description:
+    """For an RDF document: one query (every incoming link included)."""
+    d = _fill(Description(iri), await site.select(RDF_QUERY, {"x": uri(iri)}, cap=100_000))
+    for _s, p, g in d.incoming:
+        d.incoming_counts[p][g] = d.incoming_counts[p].get(g, 0) + 1
+    return d
+
+
+def _subject(binding: dict) -> str:
+    """An incoming link's subject: its IRI, or "_:label" for a blank node (an OWL restriction)."""
+    return "_:" + binding["value"] if binding.get("type") == "bnode" else binding["value"]
+
+
+def _fill(d: Description, rows: list[dict]) -> Description:
     out: dict[tuple[str, Term], list[str]] = {}
     seen_ev: set[tuple[str, str]] = set()
-    for row in main:
+    for row in rows:
         k = row["k"]["value"]
         if k == "out":
             o = term(row["o"])
             assert o is not None
             out.setdefault((row["p"]["value"], o), []).append(row["g"]["value"])
+        elif k == "in":
+            d.incoming.append((_subject(row["s"]), row["p"]["value"], row["g"]["value"]))
         elif k == "incount":
             d.incoming_counts[row["p"]["value"]][row["g"]["value"]] = int(row["n"]["value"])
         elif k == "bnode":
@@ -168,17 +206,17 @@ async def describe(site: Site, iri: str, *, incoming: bool = True) -> Descriptio
             if hop not in d.hops:
                 d.hops.append(hop)
     d.out = [Statement(p, o, sorted(set(gs))) for (p, o), gs in out.items()]
-    d.incoming = [(r["s"]["value"], r["p"]["value"], r["g"]["value"]) for r in inc]
     d.evidence.sort(key=lambda e: (e.document or "", e.start, e.end))
     return d
 
 
-async def incoming_page(site: Site, iri: str, prop: str, page: int, per_page: int = 50) -> tuple[list[tuple[str, str]], bool]:
+async def incoming_page(site: Site, iri: str, prop: str, page: int, per_page: int = PAGE_SIZE
+                        ) -> tuple[list[tuple[str, str]], bool]:
     """One page of the subjects linking to ``iri`` by ``prop`` (sorted), and whether more follow."""
-    query = INCOMING_PAGE_QUERY.replace("LIMIT 51", f"LIMIT {int(per_page) + 1}").replace(
-        "OFFSET ?offset", f"OFFSET {int((page - 1) * per_page)}")
+    limit, offset = int(per_page) + 1, (int(page) - 1) * int(per_page)
+    query = f"SELECT ?x ?p ?s ?g WHERE {{ GRAPH ?g {{ ?s ?p ?x }} }} ORDER BY ?s ?g LIMIT {limit} OFFSET {offset}"
     rows = await site.select(query, {"x": uri(iri), "p": uri(prop)}, cap=0)
-    items = [(r["s"]["value"], r["g"]["value"]) for r in rows]
+    items = [(_subject(r["s"]), r["g"]["value"]) for r in rows]
     return items[:per_page], len(items) > per_page
 
 

@@ -86,8 +86,10 @@ def neighbourhood_svg(ctx: Ctx, index: Index, d: Description, doc_path: str) -> 
                 edges.append(((0, center), key) if column > 0 else (key, (0, center)))
                 count += 1
 
-    out_pairs = [(st.p, st.o.value) for st in d.out if st.o.is_iri]
-    in_pairs = [(p, s) for s, p, _ in d.incoming]
+    in_pairs = [(p, s) for s, p, _ in d.incoming if not s.startswith("_:")]
+    incoming_nodes = {s for _, s in in_pairs}
+    # a node linked both ways (a claim "about" this, and "claimed by" inferred back) is drawn once, on the left
+    out_pairs = [(st.p, st.o.value) for st in d.out if st.o.is_iri and st.o.value not in incoming_nodes]
     first_hop(1, out_pairs, lambda p: prop_label(index, p))
     first_hop(-1, in_pairs, lambda p: inverse_label(index, p))
 
@@ -154,8 +156,8 @@ def _render(nodes: dict[tuple[int, str], Node], edges: list[tuple[tuple[int, str
         x, y = pos[key]
         inner = (f'<title>{e(node.caption)}: {e(node.label)}</title>'
                  f'<rect class="node {e(node.kind)}" x="{x:.0f}" y="{y:.0f}" width="{NODE_W}" height="{NODE_H}" rx="6"/>'
-                 f'<text class="caption" x="{x + 8:.0f}" y="{y + 14:.0f}">{e(clip(node.caption, 34))}</text>'
-                 f'<text class="label" x="{x + 8:.0f}" y="{y + 31:.0f}">{e(clip(node.label, 30))}</text>')
+                 f'<text class="caption" x="{x + 8:.0f}" y="{y + 14:.0f}">{e(clip(node.caption, 32))}</text>'
+                 f'<text class="label" x="{x + 8:.0f}" y="{y + 31:.0f}">{e(clip(node.label, 27))}</text>')
         parts.append(f'<a href="{e(node.href)}">{inner}</a>' if node.href else f"<g>{inner}</g>")
     parts.append("</svg>")
     return "".join(parts)

@@ -11,7 +11,7 @@ from fastapi.responses import Response
 
 from api.linked_data.index import Index
 from api.linked_data.negotiation import DocFormat, link_header
-from api.linked_data.site import Ctx, Site, Term, XSD
+from api.linked_data.site import XSD, Ctx, Site, Term
 from graph import store
 
 CSP = ("default-src 'self'; script-src 'none'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
@@ -57,8 +57,10 @@ def literal_html(t: Term, long_at: int = 240) -> str:
     if t.datatype == XSD + "boolean":
         return "yes" if value in ("true", "1") else "no"
     body = e(value)
-    if len(value) > long_at or "\n" in value:
-        body = "<span class=\"longtext\">" + body.replace("\n\n", "<br><br>") + "</span>"
+    if "\n" in value.strip():
+        body = f'<pre class="literal">{body}</pre>'
+    elif len(value) > long_at:
+        body = f'<span class="longtext">{body}</span>'
     if t.lang:
         body += f' <span class="lang" title="language">{e(t.lang)}</span>'
     elif t.datatype and t.datatype != XSD + "string":
@@ -115,7 +117,7 @@ def layout(ctx: Ctx, title: str, body: str, *, alternates: Iterable[tuple[str, D
         '<input type="search" name="q" placeholder="Search labels and text" aria-label="Search" maxlength="200">'
         "<button type=\"submit\">Search</button></form></header>"
         f'<main{" class=wide" if wide else ""}>'
-        + (f"<h1>{heading}</h1>" if heading is not None else "")
+        + (f"<h1>{e(heading)}</h1>" if heading is not None else "")
         + body + cite + "</main>"
         f'<footer class="site"><p>normgraph — a linked-data knowledge graph of responsible behaviour in cyberspace. '
         f"Dataset {e(version['label'])}. "

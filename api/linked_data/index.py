@@ -10,10 +10,12 @@ from api.linked_data.site import DCT, NGD, OA, RDF, RDFS, SKOS, Site, term
 
 INDEX_QUERY = f"""
 SELECT ?s ?p ?o ?g WHERE {{
+  VALUES ?p {{ <{RDF}type> <{RDFS}label> <{SKOS}prefLabel> <{DCT}title> <{SKOS}notation>
+    <{NGD}heading> <{OA}exact> <{OA}start> <{OA}end> <{NGD}sourceDocument> <{NGD}inDocument> <{NGD}text>
+    <{NGD}citedWork> <{NGD}inFootnote> <{NGD}classifies> <{NGD}dimension> <{NGD}value> <{NGD}noteNumber>
+    <{NGD}shortTitle> <{RDFS}subClassOf> }}
   GRAPH ?g {{ ?s ?p ?o }}
-  FILTER(isIRI(?s) && ?p IN (<{RDF}type>, <{RDFS}label>, <{SKOS}prefLabel>, <{DCT}title>, <{SKOS}notation>,
-    <{NGD}heading>, <{OA}exact>, <{OA}start>, <{OA}end>, <{NGD}sourceDocument>, <{NGD}inDocument>, <{NGD}text>,
-    <{NGD}citedWork>, <{NGD}inFootnote>, <{NGD}classifies>, <{NGD}dimension>, <{NGD}value>, <{NGD}noteNumber>))
+  FILTER(isIRI(?s))
 }}"""
 
 KNOWN_QUERY = """
@@ -46,6 +48,26 @@ class Index:
     inferred_types: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     facts: dict[str, dict[str, str]] = field(default_factory=lambda: defaultdict(dict))
     graphs: set[str] = field(default_factory=set)
+    supers: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # class → direct named superclasses
+
+    def ancestors(self, cls: str) -> set[str]:
+        memo = self.__dict__.setdefault("_ancestors", {})
+        if cls in memo:
+            return memo[cls]  # type: ignore[no-any-return]
+        seen, todo = {cls}, [cls]
+        while todo:
+            for parent in self.supers.get(todo.pop(), ()):
+                if parent not in seen:
+                    seen.add(parent)
+                    todo.append(parent)
+        memo[cls] = seen
+        return seen
+
+    def instances(self, cls: str) -> list[str]:
+        """Everything typed ``cls`` or a subclass of it (asserted or inferred), by label."""
+        found = [s for s, ts in list(self.types.items()) + list(self.inferred_types.items())
+                 if any(cls in self.ancestors(t) for t in ts)]
+        return sorted(set(found), key=lambda s: self.label(s).lower())
 
     def label(self, iri: str) -> str:
         found = self.labels.get(iri)
@@ -70,6 +92,9 @@ class Index:
             text = " ".join(facts["text"].split())
             return "¶ " + (text if len(text) <= 80 else text[:78].rstrip() + "…")
         return local_name(iri)
+
+    def short_label(self, iri: str) -> str:
+        return self.facts.get(iri, {}).get("short") or self.label(iri)
 
     def primary_type(self, iri: str) -> str | None:
         types = self.types.get(iri) or self.inferred_types.get(iri) or []
@@ -106,6 +131,7 @@ FACT_KEYS = {
     OA + "exact": "exact", OA + "start": "start", OA + "end": "end", NGD + "sourceDocument": "document",
     NGD + "inDocument": "document", NGD + "text": "text", NGD + "citedWork": "citedWork", NGD + "inFootnote": "inFootnote",
     NGD + "classifies": "classifies", NGD + "dimension": "dimension", NGD + "value": "value", NGD + "noteNumber": "noteNumber",
+    NGD + "shortTitle": "short",
 }
 
 
@@ -123,6 +149,9 @@ async def load_index(site: Site) -> Index:
             index.graphs.add(g)
             if p == RDF + "type":
                 (index.inferred_types if g == inferred else index.types)[s].append(o.value)
+            elif p == RDFS + "subClassOf":
+                if o.is_iri:
+                    index.supers[s].add(o.value)
             elif p in LABEL_RANK:
                 lang_rank = 0 if o.lang == "en" else 1 if not o.lang else 2
                 rank = (LABEL_RANK[p], lang_rank, o.value, p, o.lang)

@@ -50,7 +50,7 @@ def statements(site: Site, index: Index, d: Description, doc_url: str | None) ->
             if o.is_iri:
                 neighbours.add(o.value)
     for s, p, g in d.incoming:
-        quads.append((I(s), p, x, g))
+        quads.append((Term("bnode", s[2:]) if s.startswith("_:") else I(s), p, x, g))
         neighbours.add(s)
         neighbours.add(p)
     inferred_graph = site.graph_ns + "inferred"
@@ -97,7 +97,8 @@ def _ox(t: Term) -> Any:
 def serialise(site: Site, quads: list[Quad], fmt: DocFormat) -> bytes:
     if fmt.name == "jsonld":
         return jsonld(site, quads).encode("utf-8")
-    prefixes = {k: v for k, v in site.prefixes.items() if k not in ("spdx", "sd")}
+    # no prefixes for our own resources: slash IRIs would need escaped local names (ngr:norm\/x)
+    prefixes = {k: v for k, v in site.prefixes.items() if k not in ("spdx", "sd", "ngr", "ngg")}
     if fmt.name in ("trig", "nquads"):
         items: list[Any] = []
         for s, p, o, g in quads:

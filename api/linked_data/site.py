@@ -10,6 +10,7 @@ import asyncio
 import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, TypeVar
 
 from fastapi import Request
@@ -86,15 +87,17 @@ class Site:
 
     def __init__(self, service: Service) -> None:
         self.service = service
-        base = service.settings.base
-        self.base = base if base.endswith("/") else base + "/"
-        self.id_ns = self.base + "id/"
-        self.graph_ns = self.base + "graph/"
         self.def_ns = NGD
-        self.prefixes = {**PREFIXES, "ngr": self.id_ns, "ngg": self.graph_ns}
+        self._set_base(service.settings.base)
         self._store: str | None = None
         self._cache: dict[str, Any] = {}
         self._locks: dict[str, asyncio.Lock] = {}
+
+    def _set_base(self, base: str) -> None:
+        self.base = base if base.endswith("/") else base + "/"
+        self.id_ns = self.base + "id/"
+        self.graph_ns = self.base + "graph/"
+        self.prefixes = {**PREFIXES, "ngr": self.id_ns, "ngg": self.graph_ns}
 
     # -- SPARQL -------------------------------------------------------------------------------------
     async def select(self, sparql: str, bindings: dict[str, dict[str, str]] | None = None, *, cap: int = 50_000,
@@ -128,6 +131,12 @@ class Site:
             self._store = path
             self._cache = {}
             self._locks = {}
+            # IRIs are minted under the base the dataset was built with (its manifest says which)
+            try:
+                manifest = json.loads((Path(path) / "manifest.json").read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                manifest = {}
+            self._set_base(str(manifest.get("base") or self.service.settings.base))
         return path
 
     async def cached(self, key: str, make: Callable[[], Awaitable[T]]) -> T:
@@ -210,6 +219,7 @@ class Ctx:
         prefix = request.headers.get("x-forwarded-prefix", "").strip().rstrip("/")
         if prefix and (not prefix.startswith("/") or any(c in prefix for c in "\"'<>\\ \t?#") or ".." in prefix):
             raise HttpError(400, "X-Forwarded-Prefix must be a plain path such as /normgraph")
+        site.store_key()  # the published dataset (and its base) this request sees
         return cls(site, request, f"{proto}://{host}{prefix}", prefix)
 
     def href(self, path: str) -> str:
