@@ -430,7 +430,6 @@ def test_head_requests(served: Server) -> None:
 
 
 
-@pytest.mark.slow
 def test_a_dataset_built_under_another_base_is_served_under_it(tmp_path: Path) -> None:
     """IRIs minted under a persistent base (here http://example.org/kg/) dereference on whatever host serves
     them: the server takes the base from the published dataset's manifest."""

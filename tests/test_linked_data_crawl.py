@@ -143,7 +143,6 @@ def links_of(page_url: str, html: str, root: str) -> list[str]:
     return out
 
 
-@pytest.mark.slow
 def test_every_iri_and_every_link_resolves(served: Server, oxstore: ox.Store) -> None:
     crawler = Crawler(served)
     iris = sorted(graph_iris(oxstore))
