@@ -13,7 +13,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import Response
 
 from api.app import HttpError
-from api.linked_data import ontology_docs, page_resource, rdfdoc, shapes_docs
+from api.linked_data import indexes, ontology_docs, page_resource, rdfdoc, shapes_docs
 from api.linked_data.describe import PAGE_SIZE, describe, describe_for_rdf, incoming_page
 from api.linked_data.html import SECURITY_HEADERS, e, html_response, layout
 from api.linked_data.index import Index, load_index
@@ -39,16 +39,7 @@ def alternates(ctx: Ctx, doc_path: str, formats: list[DocFormat] = DOC_FORMATS) 
 
 
 def int_param(request: Request, name: str, default: int, low: int, high: int) -> int:
-    raw = request.query_params.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise HttpError(400, f"{name}={raw[:40]!r} is not a whole number") from None
-    if not low <= value <= high:
-        raise HttpError(400, f"{name}={value} is out of range ({low}…{high})")
-    return value
+    return indexes.int_param(request.query_params.get(name), name, default, low, high)
 
 
 def rdf_response(body: bytes, fmt: DocFormat, alts: list[tuple[str, DocFormat]], vary: bool = False) -> Response:
