@@ -95,6 +95,7 @@ class Service:
         self.pool = WorkerPool(settings.workers, settings.query_timeout, settings.queue_wait)
         self.writer = Writer(settings, self.pool)
         self._graphs_cache: tuple[str, dict[str, int]] | None = None
+        self._names_cache: tuple[dict[str, int], frozenset[str]] | None = None
 
     def current(self) -> str:
         path = store.current_path(self.settings.data_dir)
@@ -112,25 +113,44 @@ class Service:
             self._graphs_cache = (path, counts)
         return self._graphs_cache[1]
 
+    def graph_names(self) -> frozenset[str]:
+        """Names of the published graphs (for the FROM guard on every query), cached per store."""
+        counts = self.graph_counts()
+        if self._names_cache is None or self._names_cache[0] is not counts:
+            self._names_cache = (counts, frozenset(counts))
+        return self._names_cache[1]
+
+    def query_job(self, query: str, *, result_format: str = "json", graph_format: str = "turtle",
+                  inferred: bool | None = None, default_uris: list[str] | None = None,
+                  named_uris: list[str] | None = None, row_cap: int | None = None, all_graphs: bool = False,
+                  **extra: Any) -> dict[str, Any]:
+        """The one description of a query for the workers (endpoint, pages and canned queries alike).
+
+        ``all_graphs``: the union of every graph whatever the configured default graph (pages,
+        which say with GRAPH patterns which graph a statement comes from)."""
+        inferred = self.settings.include_inferred if inferred is None else inferred
+        dataset = {"union": True} if all_graphs else self.dataset_options(default_uris or [], named_uris or [], inferred)
+        return {"kind": "query", "store": self.current(), "query": query,
+                "row_cap": self.settings.row_cap if row_cap is None else row_cap,
+                "result_format": result_format, "graph_format": graph_format, **dataset, **extra}
+
+    async def collect(self, job: dict[str, Any], timeout: float | None = None) -> bytes:
+        """Run a job and return its whole answer (for answers the server itself reads)."""
+        _, chunks = await self.pool.run(job, timeout=timeout)
+        return b"".join([chunk async for chunk in chunks])
+
     async def select(self, query: str, *, inferred: bool | None = None, timeout: float | None = None,
-                     substitutions: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+                     substitutions: dict[str, Any] | None = None, row_cap: int | None = None,
+                     all_graphs: bool = False) -> list[dict[str, Any]]:
         """Run a SELECT through the workers; rows as dicts of SPARQL-JSON terms ({"type", "value", …}).
 
         For pages and canned queries: the same limits and isolation as /sparql."""
-        job = {"kind": "query", "store": self.current(), "query": query, "row_cap": self.settings.row_cap,
-               "result_format": "json", "graph_format": "turtle",
-               **self.dataset_options([], [], self.settings.include_inferred if inferred is None else inferred)}
-        if substitutions:
-            job["substitutions"] = substitutions
-        _, chunks = await self.pool.run(job, timeout=timeout)
-        body = b"".join([chunk async for chunk in chunks])
-        return json.loads(body)["results"]["bindings"]
+        extra = {"substitutions": substitutions} if substitutions else {}
+        job = self.query_job(query, inferred=inferred, row_cap=row_cap, all_graphs=all_graphs, **extra)
+        return json.loads(await self.collect(job, timeout))["results"]["bindings"]
 
     async def ask(self, query: str) -> bool:
-        job = {"kind": "query", "store": self.current(), "query": query, "row_cap": 0, "result_format": "json",
-               "graph_format": "turtle", **self.dataset_options([], [], self.settings.include_inferred)}
-        _, chunks = await self.pool.run(job)
-        return bool(json.loads(b"".join([chunk async for chunk in chunks]))["boolean"])
+        return bool(json.loads(await self.collect(self.query_job(query)))["boolean"])
 
     def dataset_options(self, default_uris: list[str], named_uris: list[str], inferred: bool) -> dict[str, Any]:
         if default_uris or named_uris:  # the protocol's dataset replaces the query's and ours
@@ -265,7 +285,7 @@ def parse_form(body: bytes) -> list[tuple[str, str]]:
 def guard(service: Service, text: str, protocol_dataset: bool) -> str:
     analysis = analyse(text)
     try:
-        check_outgoing(analysis, service.settings.service_allowlist, set(service.graph_counts()), protocol_dataset)
+        check_outgoing(analysis, service.settings.service_allowlist, service.graph_names(), protocol_dataset)
     except Refused as exc:
         raise HttpError(400, str(exc)) from None
     return analysis.form or ""

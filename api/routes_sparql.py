@@ -47,13 +47,11 @@ def register(app: FastAPI, service: Service) -> None:
         graph_form = form in ("CONSTRUCT", "DESCRIBE")
         formats = conneg.GRAPH_FORMATS if graph_form else conneg.RESULT_FORMATS
         chosen = negotiate(formats, request, fmt_param)
-        job = {
-            "kind": "query", "store": service.current(), "query": text, "row_cap": settings.row_cap,
-            "base_iri": public_url(request),
-            "result_format": chosen.name if not graph_form else "json",
-            "graph_format": chosen.name if graph_form else "turtle",
-            **service.dataset_options(default_uris, named_uris, inferred),
-        }
+        job = service.query_job(
+            text, result_format=chosen.name if not graph_form else "json",
+            graph_format=chosen.name if graph_form else "turtle", inferred=inferred,
+            default_uris=default_uris, named_uris=named_uris, base_iri=public_url(request),
+        )
         meta, chunks = await service.pool.run(job)
         if meta.get("kind") == "graph" and not graph_form:  # form unknown to the guard: negotiate again
             chosen = negotiate(conneg.GRAPH_FORMATS, request, fmt_param)

@@ -113,7 +113,7 @@ def is_remote(iri: str) -> bool:
     return re.match(r"(?i)^(https?|ftp)://", iri) is not None
 
 
-def check_outgoing(analysis: Analysis, allowlist: tuple[str, ...], local_graphs: set[str], protocol_dataset: bool) -> None:
+def check_outgoing(analysis: Analysis, allowlist: tuple[str, ...], local_graphs: frozenset[str] | set[str], protocol_dataset: bool) -> None:
     """Raise Refused if the request would fetch anything not allowlisted."""
     def allowed(iri: str) -> bool:
         return any(iri.startswith(prefix) for prefix in allowlist)

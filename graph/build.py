@@ -210,12 +210,3 @@ def describe(
         "documents": {doc.slug: {"file": doc.path.name, "text_sha256": doc.sha256} for doc in documents},
         "inferences": inference_counts,
     }
-
-
-def dataset_from_store(data_dir: Path) -> Dataset:
-    """The published dataset as an rdflib Dataset (for export and validation of what is served)."""
-    st = store.open_current(data_dir)
-    ds = Dataset()
-    data = st.dump(format=ox.RdfFormat.N_QUADS)
-    ds.parse(data=data, format="nquads")
-    return ds

@@ -128,10 +128,3 @@ class ParsedDocument:
             if note.start <= offset < note.end:
                 return note
         return None
-
-    def line_of(self, offset: int) -> int | None:
-        block = self.block_at(offset)
-        if block is not None:
-            return block.line
-        note = self.footnote_at(offset)
-        return note.line if note else None

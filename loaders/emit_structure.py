@@ -4,7 +4,6 @@ cite, and where registry actors and initiatives are mentioned."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, XSD
@@ -123,12 +122,6 @@ def emit_mentions(em: Emitter, doc: ParsedDocument) -> None:
 
 
 # -- cited works of baseline-study footnotes ------------------------------------------------------
-
-
-@dataclass
-class WorkKey:
-    title: str
-    year: int | None
 
 
 def work_key(em: Emitter, citation: Citation) -> tuple[str, int | None]:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from loaders.assemble import Assembler, Line, check_markers, resolve_ibid
-from loaders.document import Block, ParsedDocument, Section
+from loaders.document import Block, ParsedDocument
 from loaders.errors import LoaderError
 from loaders.textutil import clean_markup, read_document
 
@@ -252,6 +252,3 @@ def _parse_annex(doc: ParsedDocument, asm: Assembler, lines: list[tuple[int, str
     close_row(None)
     return rows
 
-
-def section_of(doc: ParsedDocument, block: Block) -> Section | None:
-    return block.section

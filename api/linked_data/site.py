@@ -104,25 +104,16 @@ class Site:
                      timeout: float | None = None) -> list[dict[str, Any]]:
         """A SELECT over the union of all named graphs (asserted and inferred; GRAPH patterns say
         which). Values are bound as terms through ``substitutions``."""
-        job: dict[str, Any] = {"kind": "query", "store": self.service.current(), "query": sparql, "row_cap": cap,
-                               "result_format": "json", "graph_format": "turtle", "union": True}
-        if bindings:
-            job["substitutions"] = bindings
-        _, chunks = await self.service.pool.run(job, timeout=timeout)
-        body = b"".join([chunk async for chunk in chunks])
-        return json.loads(body)["results"]["bindings"]
+        return await self.service.select(sparql, substitutions=bindings, row_cap=cap, timeout=timeout, all_graphs=True)
 
     async def graph_bytes(self, sparql: str, fmt: str) -> bytes:
         """A CONSTRUCT, serialised by the worker (no row cap)."""
-        job = {"kind": "query", "store": self.service.current(), "query": sparql, "row_cap": 0,
-               "result_format": "json", "graph_format": fmt, "union": True}
-        _, chunks = await self.service.pool.run(job, timeout=max(self.service.settings.query_timeout, 60.0))
-        return b"".join([chunk async for chunk in chunks])
+        job = self.service.query_job(sparql, graph_format=fmt, row_cap=0, all_graphs=True)
+        return await self.service.collect(job, timeout=max(self.service.settings.query_timeout, 60.0))
 
     async def dump_bytes(self, fmt: str) -> bytes:
         job = {"kind": "dataset-get", "store": self.service.current(), "graph_format": fmt}
-        _, chunks = await self.service.pool.run(job, timeout=max(self.service.settings.query_timeout, 120.0))
-        return b"".join([chunk async for chunk in chunks])
+        return await self.service.collect(job, timeout=max(self.service.settings.query_timeout, 120.0))
 
     # -- per-dataset caches -------------------------------------------------------------------------
     def store_key(self) -> str:
