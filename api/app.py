@@ -8,7 +8,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
@@ -19,7 +19,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api import conneg
 from api.pool import PoolError, Single, WorkerPool
-from api.sparql_guard import Refused, analyse, check_outgoing
+from api.sparql_guard import Refused, analyse, check_nesting, check_outgoing
 from api.writes import Unauthorised, Writer
 from graph import store
 from graph.config import Settings
@@ -81,10 +81,14 @@ def decode_utf8(data: bytes, what: str) -> str:
 def public_url(request: Request) -> str:
     """The endpoint URL as the client sees it (honours X-Forwarded-* from a trusted proxy)."""
     url = request.url
-    proto = request.headers.get("x-forwarded-proto", url.scheme)
-    host = request.headers.get("x-forwarded-host", url.netloc)
-    prefix = request.headers.get("x-forwarded-prefix", "").rstrip("/")
-    return f"{proto}://{host}{prefix}{url.path}"
+    return forwarded_url(request.headers.get, url.scheme, url.netloc, url.path)
+
+
+def forwarded_url(header: Callable[[str], str | None], scheme: str, netloc: str, path: str) -> str:
+    proto = header("x-forwarded-proto") or scheme
+    host = header("x-forwarded-host") or netloc
+    prefix = (header("x-forwarded-prefix") or "").rstrip("/")
+    return f"{proto}://{host}{prefix}{path}"
 
 
 class Service:
@@ -96,12 +100,13 @@ class Service:
         self.writer = Writer(settings, self.pool)
         self._graphs_cache: tuple[str, dict[str, int]] | None = None
         self._names_cache: tuple[dict[str, int], frozenset[str]] | None = None
+        self.stats = {"refused": 0}  # queries refused by the outgoing-request guard (for /metrics)
 
     def current(self) -> str:
-        path = store.current_path(self.settings.data_dir)
+        path = store.current_location(self.settings.data_dir)
         if path is None:
             raise HttpError(503, "no dataset is published yet (run: normgraph build)")
-        return str(path)
+        return path
 
     def graph_counts(self) -> dict[str, int]:
         path = self.current()
@@ -136,7 +141,7 @@ class Service:
 
     async def collect(self, job: dict[str, Any], timeout: float | None = None) -> bytes:
         """Run a job and return its whole answer (for answers the server itself reads)."""
-        _, chunks = await self.pool.run(job, timeout=timeout)
+        _, chunks = await self.pool.run({**job, "whole": True}, timeout=timeout)
         return b"".join([chunk async for chunk in chunks])
 
     async def select(self, query: str, *, inferred: bool | None = None, timeout: float | None = None,
@@ -179,6 +184,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         "and Graph Store.",
     )
     app.state.service = service
+    from api.fast_sparql import SparqlFastPath
+
+    app.add_middleware(SparqlFastPath, service=service)  # added first: innermost, inside CORS and the operator's middleware
     app.add_middleware(
         CORSMiddleware, allow_origins=list(settings.cors_origins), allow_credentials=False,
         allow_methods=["GET", "POST", "HEAD", "OPTIONS"], allow_headers=["*"],
@@ -233,17 +241,24 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     register_linked_data(app, service)
 
+    from api.observability import attach
+
+    attach(app, service)  # last: it learns the routes; its middleware is the outermost
     return app
 
 
 def negotiate(formats: list[conneg.Format], request: Request, fmt_param: str | None) -> conneg.Format:
+    return negotiate_accept(formats, request.headers.get("accept"), fmt_param)
+
+
+def negotiate_accept(formats: list[conneg.Format], accept: str | None, fmt_param: str | None) -> conneg.Format:
     if fmt_param:
         chosen = conneg.by_name(formats, fmt_param)
         if chosen is None:
             names = ", ".join(f.name for f in formats)
             raise HttpError(400, f"format={fmt_param!r} is not available here (use one of: {names})")
         return chosen
-    chosen = conneg.choose(formats, request.headers.get("accept"))
+    chosen = conneg.choose(formats, accept)
     if chosen is None:
         offered = ", ".join(f.media_type for f in formats)
         raise HttpError(406, f"none of the media types in Accept can be served; available: {offered}")
@@ -285,7 +300,9 @@ def parse_form(body: bytes) -> list[tuple[str, str]]:
 def guard(service: Service, text: str, protocol_dataset: bool) -> str:
     analysis = analyse(text)
     try:
+        check_nesting(analysis)
         check_outgoing(analysis, service.settings.service_allowlist, service.graph_names(), protocol_dataset)
     except Refused as exc:
+        service.stats["refused"] += 1
         raise HttpError(400, str(exc)) from None
     return analysis.form or ""

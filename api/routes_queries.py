@@ -190,7 +190,9 @@ def _html_table(query: CannedQuery, columns: list[str], rows: list[dict[str, Any
         if term is None:
             return ""
         value = html.escape(term["value"])
-        return f"<a href='{value}'>{value}</a>" if term["type"] == "uri" else value
+        # only web IRIs become links: a javascript: (or data:) IRI in the data would run on click
+        is_web = term["type"] == "uri" and term["value"].lower().startswith(("http://", "https://"))
+        return f"<a href='{value}'>{value}</a>" if is_web else value
 
     head = "".join(f"<th>{html.escape(c)}</th>" for c in columns)
     body = "".join("<tr>" + "".join(f"<td>{cell(r.get(c))}</td>" for c in columns) + "</tr>" for r in rows)

@@ -13,6 +13,7 @@ from api.app import (
     guard,
     media_type_of,
     negotiate,
+    negotiate_accept,
     parse_form,
     public_url,
     query_page,
@@ -30,35 +31,10 @@ def register(app: FastAPI, service: Service) -> None:
     settings = service.settings
 
     async def run_query(request: Request, params: list[tuple[str, str]]) -> Response:
-        queries = [v for k, v in params if k == "query"]
-        if len(queries) > 1:
-            raise HttpError(400, "the request has more than one 'query' parameter")
-        text = queries[0]
-        if not text.strip():
-            raise HttpError(400, "the 'query' parameter is empty")
-        default_uris = [v for k, v in params if k == "default-graph-uri"]
-        named_uris = [v for k, v in params if k == "named-graph-uri"]
-        inferred_param = next((v for k, v in params if k == "inferred"), None)
-        inferred = settings.include_inferred if inferred_param is None else inferred_param.lower() not in ("false", "0", "no")
-        form = guard(service, text, bool(default_uris or named_uris))
-        if form == "UPDATE":
-            raise HttpError(400, "this is a SPARQL Update: send it with POST as 'update' (or application/sparql-update)")
-        fmt_param = next((v for k, v in params if k == "format"), None)
-        graph_form = form in ("CONSTRUCT", "DESCRIBE")
-        formats = conneg.GRAPH_FORMATS if graph_form else conneg.RESULT_FORMATS
-        chosen = negotiate(formats, request, fmt_param)
-        job = service.query_job(
-            text, result_format=chosen.name if not graph_form else "json",
-            graph_format=chosen.name if graph_form else "turtle", inferred=inferred,
-            default_uris=default_uris, named_uris=named_uris, base_iri=public_url(request),
-        )
-        meta, chunks = await service.pool.run(job)
-        if meta.get("kind") == "graph" and not graph_form:  # form unknown to the guard: negotiate again
-            chosen = negotiate(conneg.GRAPH_FORMATS, request, fmt_param)
-        return stream(meta, chunks, chosen.media_type, settings.row_cap)
+        return await answer_query(service, params, request.headers.get("accept"), public_url(request))
 
     async def run_update(request: Request, text: str, params: list[tuple[str, str]]) -> Response:
-        check_token(settings, request.headers.get("authorization"))
+        check_token(settings, request.headers.get("authorization"), request.client.host if request.client else "?")
         form = guard(service, text, False)
         if form and form != "UPDATE":
             raise HttpError(400, "this is a query, not an update: send it as 'query'")
@@ -122,6 +98,38 @@ def register(app: FastAPI, service: Service) -> None:
     async def sparql_other(request: Request) -> Response:
         return PlainTextResponse(f"{request.method} is not supported on the SPARQL endpoint (allowed: {ALLOWED})\n",
                                  status_code=405, headers={"Allow": ALLOWED})
+
+
+async def answer_query(service: Service, params: list[tuple[str, str]], accept: str | None, endpoint: str) -> Response:
+    """A SPARQL query request, from its parameters to the response: the one implementation behind
+    the routed endpoint and the raw-ASGI fast path (api/fast_sparql.py)."""
+    settings = service.settings
+    queries = [v for k, v in params if k == "query"]
+    if len(queries) > 1:
+        raise HttpError(400, "the request has more than one 'query' parameter")
+    text = queries[0]
+    if not text.strip():
+        raise HttpError(400, "the 'query' parameter is empty")
+    default_uris = [v for k, v in params if k == "default-graph-uri"]
+    named_uris = [v for k, v in params if k == "named-graph-uri"]
+    inferred_param = next((v for k, v in params if k == "inferred"), None)
+    inferred = settings.include_inferred if inferred_param is None else inferred_param.lower() not in ("false", "0", "no")
+    form = guard(service, text, bool(default_uris or named_uris))
+    if form == "UPDATE":
+        raise HttpError(400, "this is a SPARQL Update: send it with POST as 'update' (or application/sparql-update)")
+    fmt_param = next((v for k, v in params if k == "format"), None)
+    graph_form = form in ("CONSTRUCT", "DESCRIBE")
+    formats = conneg.GRAPH_FORMATS if graph_form else conneg.RESULT_FORMATS
+    chosen = negotiate_accept(formats, accept, fmt_param)
+    job = service.query_job(
+        text, result_format=chosen.name if not graph_form else "json",
+        graph_format=chosen.name if graph_form else "turtle", inferred=inferred,
+        default_uris=default_uris, named_uris=named_uris, base_iri=endpoint,
+    )
+    meta, chunks = await service.pool.run(job)
+    if meta.get("kind") == "graph" and not graph_form:  # form unknown to the guard: negotiate again
+        chosen = negotiate_accept(conneg.GRAPH_FORMATS, accept, fmt_param)
+    return stream(meta, chunks, chosen.media_type, settings.row_cap)
 
 
 def _strict_utf8(body: bytes, what: str) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 _TOKEN = re.compile(
     r"""(?P<ws>\s+)
@@ -27,8 +28,13 @@ QUERY_FORMS = {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}
 UPDATE_WORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
 
 
+# The engine's parser recurses once per bracket: about 4,000 nested braces overflow the worker's
+# stack (SIGSEGV), which would cost a worker per request. Real queries nest a few levels.
+MAX_DEPTH = 200
+
+
 class Refused(Exception):
-    """The request would make an outgoing request that is not allowed."""
+    """The request would make an outgoing request that is not allowed (or is nested too deep)."""
 
 
 @dataclass
@@ -37,6 +43,7 @@ class Analysis:
     services: list[str | None] = field(default_factory=list)  # None: a variable endpoint
     from_graphs: list[str] = field(default_factory=list)
     loads: list[str] = field(default_factory=list)
+    depth: int = 0  # deepest nesting of { ( [ outside strings, IRIs and comments
 
 
 def _tokens(text: str) -> list[tuple[str, str]]:
@@ -66,6 +73,13 @@ def analyse(text: str) -> Analysis:
             return prefixes.get(prefix, prefix + ":") + local
         return None
 
+    level = 0
+    for kind, value in tokens:
+        if kind == "other" and value in "{([":
+            level += 1
+            analysis.depth = max(analysis.depth, level)
+        elif kind == "other" and value in "})]":
+            level -= 1
     i = 0
     while i < len(tokens):
         kind, value = tokens[i]
@@ -113,10 +127,36 @@ def is_remote(iri: str) -> bool:
     return re.match(r"(?i)^(https?|ftp)://", iri) is not None
 
 
+def allowlisted(iri: str, entry: str) -> bool:
+    """Whether ``iri`` is the allowlisted endpoint ``entry`` or below it.
+
+    Compared part by part, not as strings: scheme, host and port must be equal (so the entry
+    ``http://partner.org`` does not admit ``http://partner.org.evil.example/``), the IRI may carry
+    no user name or password, and its path must be the entry's path or continue it at a "/"."""
+    try:
+        target, allowed_at = urlsplit(iri), urlsplit(entry)
+        ports = (target.port, allowed_at.port)
+    except ValueError:  # an unparsable port or host
+        return False
+    if target.username is not None or target.password is not None or not target.hostname:
+        return False
+    if (target.scheme.lower(), target.hostname, ports[0]) != (allowed_at.scheme.lower(), allowed_at.hostname, ports[1]):
+        return False
+    base = allowed_at.path
+    if not base or base.endswith("/"):
+        return target.path.startswith(base) or not base
+    return target.path == base or target.path.startswith(base + "/")
+
+
+def check_nesting(analysis: Analysis) -> None:
+    if analysis.depth > MAX_DEPTH:
+        raise Refused(f"the request nests brackets {analysis.depth} levels deep; at most {MAX_DEPTH} are allowed")
+
+
 def check_outgoing(analysis: Analysis, allowlist: tuple[str, ...], local_graphs: frozenset[str] | set[str], protocol_dataset: bool) -> None:
     """Raise Refused if the request would fetch anything not allowlisted."""
     def allowed(iri: str) -> bool:
-        return any(iri.startswith(prefix) for prefix in allowlist)
+        return any(allowlisted(iri, entry) for entry in allowlist)
 
     for endpoint in analysis.services:
         if endpoint is None:

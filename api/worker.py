@@ -8,7 +8,11 @@ sends results back in chunks: ("meta", …), ("chunk", bytes)…, ("end", …) o
 from __future__ import annotations
 
 import io
+import json
 import os
+import signal
+import threading
+import time
 import traceback
 from collections.abc import Iterator
 from multiprocessing.connection import Connection
@@ -83,11 +87,26 @@ class ChunkWriter(io.RawIOBase):
         self.conn.send(("end", {}))
 
 
+def _write_text(writer: ChunkWriter, pieces: Iterator[str], batch: int = 256) -> None:
+    """Encode and write serialised pieces a batch at a time (one join and one encode per batch
+    rather than per row: most answers are a handful of rows, written in one go)."""
+    buffer: list[str] = []
+    for piece in pieces:
+        buffer.append(piece)
+        if len(buffer) >= batch:
+            writer.write("".join(buffer).encode("utf-8"))
+            buffer.clear()
+    if buffer:
+        writer.write("".join(buffer).encode("utf-8"))
+
+
 class Worker:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
         self.path: str | None = None
         self.store: ox.Store | None = None
+        self.manifests: dict[str, dict[str, Any] | None] = {}
+        self.remote: Any = None
 
     def open(self, path: str) -> ox.Store:
         if path != self.path or self.store is None:
@@ -98,6 +117,16 @@ class Worker:
 
     # -- queries ---------------------------------------------------------------------------------
     def query(self, job: dict[str, Any]) -> None:
+        try:
+            self._query(job)
+        except OSError as exc:
+            # the engine reports a failed federated call (refused, redirected, unreachable) as an
+            # OSError; without this it would read as "the store could not be read"
+            if "SERVICE" in job["query"].upper() and not isinstance(exc, BrokenPipeError):
+                raise RequestError(502, f"a federated query (SERVICE) failed: {exc}") from None
+            raise
+
+    def _query(self, job: dict[str, Any]) -> None:
         store = self.open(job["store"])
         kwargs: dict[str, Any] = {}
         if job.get("base_iri"):
@@ -126,8 +155,7 @@ class Worker:
             head, truncated = self._take(rows, cap)
             body = iter(head) if cap > 0 else rows  # without a cap, rows stream straight from the engine
             writer = ChunkWriter(self.conn, {"kind": "solutions", "truncated": truncated})
-            for piece in SERIALISERS[job["result_format"]](variables, body):
-                writer.write(piece.encode("utf-8"))
+            _write_text(writer, SERIALISERS[job["result_format"]](variables, body))
         else:
             triples = iter(result)
             head, truncated = self._take(triples, cap)
@@ -212,6 +240,38 @@ class Worker:
         del store
         self.conn.send(("end", {"graphs": counts}))
 
+    # -- the remote store backend (api/remote_jobs.py) --------------------------------------------
+    def remote_manifest(self, path: str | None) -> dict[str, Any] | None:
+        """The build record of ``path`` if that build was published to a remote store (read once per build)."""
+        if not path:
+            return None
+        if path not in self.manifests:
+            try:
+                with open(os.path.join(path, "manifest.json"), encoding="utf-8") as handle:
+                    manifest = json.load(handle)
+            except (OSError, ValueError):
+                manifest = {}
+            self.manifests = {path: manifest if manifest.get("backend") == "remote" else None}
+        return self.manifests[path]
+
+    def remote_jobs(self) -> Any:
+        if self.remote is None:
+            from api.remote_jobs import RemoteJobs
+
+            self.remote = RemoteJobs(self.conn)
+        return self.remote
+
+    @staticmethod
+    def _os_error(job: dict[str, Any], exc: OSError) -> dict[str, Any]:
+        if job.get("kind") != "write":
+            return {"status": 503, "message": f"the store could not be read: {exc}"}
+        if "No space left on device" in str(exc):
+            return {"status": 507, "message": "the write was not applied: no space left on device while writing the new "
+                                              "store; the published dataset is unchanged"}
+        if any("LOAD" in str(op.get("update", "")).upper() for op in job.get("ops", [])):
+            return {"status": 502, "message": f"the update was not applied: LOAD failed: {exc}"}
+        return {"status": 503, "message": f"the write was not applied (the published dataset is unchanged): {exc}"}
+
     def serve(self) -> None:
         while True:
             try:
@@ -219,11 +279,15 @@ class Worker:
             except (EOFError, OSError):
                 return
             try:
-                getattr(self, job["kind"].replace("-", "_"))(job)
+                manifest = self.remote_manifest(job.get("store") or job.get("source"))
+                if manifest is not None:  # the dataset was published to a remote store: the job runs there
+                    self.remote_jobs().run(job, manifest)
+                else:
+                    getattr(self, job["kind"].replace("-", "_"))(job)
             except RequestError as exc:
                 self.conn.send(("error", {"status": exc.status, "message": exc.message}))
             except OSError as exc:
-                self.conn.send(("error", {"status": 503, "message": f"the store could not be read: {exc}"}))
+                self.conn.send(("error", self._os_error(job, exc)))
             except ValueError as exc:  # e.g. an invalid IRI or literal among the bound values
                 self.conn.send(("error", {"status": 400, "message": f"invalid request: {exc}"}))
             except Exception as exc:
@@ -232,4 +296,18 @@ class Worker:
 
 
 def main(conn: Connection) -> None:
+    # Ctrl+C in a terminal signals the whole process group: the server decides when workers stop
+    # (it kills them after the in-flight requests), so a worker must not die mid-query on SIGINT.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_exit_with_the_server, args=(os.getppid(),), daemon=True, name="orphan-watch").start()
     Worker(conn).serve()
+
+
+def _exit_with_the_server(server_pid: int) -> None:
+    """If the server dies without stopping its workers (kill -9, the OOM killer), a worker in the
+    middle of a runaway query would run on, orphaned, until the query ended: exit instead. (The
+    parent changes when the server dies; checked every second, a negligible cost.)"""
+    while True:
+        time.sleep(1)
+        if os.getppid() != server_pid:
+            os._exit(1)

@@ -191,13 +191,23 @@ def phase_summary(lat: Latency, phase: str, target: str = ENDPOINT) -> str:
 def latency_verdict(result: SizeResult) -> tuple[str, str]:
     """(title, text): whether the HTTP layer adds at most 1 ms at the median, and where the time goes."""
     lat = result.latency
-    met = all(len(kinds_within(lat, phase)) == len(lat.timings) for phase in ("cold", "warm"))
+    # the target is about the median: of all requests of the mix, cold and warm alike (per kind in the tables)
+    met = all(pooled_added(lat, phase) <= LATENCY_TARGET for phase in ("cold", "warm"))
+    light_met = all(pooled_added(lat, phase, target=ENDPOINT_LIGHT) <= LATENCY_TARGET for phase in ("cold", "warm"))
     pooled = pooled_added(lat, "warm")
-    verdict = "**Met.**" if met else (
-        f"**Not met**: the endpoint adds {ms(pooled)} ms instead of at most 1 ms, {pooled / LATENCY_TARGET:.1f} times "
-        "the budget (warm, all kinds pooled)."
-    )
-    light_met = all(len(kinds_within(lat, phase, ENDPOINT_LIGHT)) == len(lat.timings) for phase in ("cold", "warm"))
+    if met:
+        verdict = f"**Met**: the endpoint adds {ms(pooled)} ms at the median of all requests (warm, httpx as the client)."
+    elif light_met:
+        verdict = (
+            f"**Met with the standard library's client, not with httpx**: with `http.client` the endpoint adds "
+            f"{ms(pooled_added(lat, 'cold', target=ENDPOINT_LIGHT))} ms (cold) and "
+            f"{ms(pooled_added(lat, 'warm', target=ENDPOINT_LIGHT))} ms (warm) at the median of all requests; with "
+            f"httpx, whose own work per request is larger (see below), {ms(pooled)} ms, {pooled / LATENCY_TARGET:.1f} "
+            "times the budget (warm)."
+        )
+    else:
+        verdict = (f"**Not met**: the endpoint adds {ms(pooled)} ms instead of at most 1 ms, {pooled / LATENCY_TARGET:.1f} "
+                   "times the budget (warm, all kinds pooled).")
     floors = result.floors
     title = "Target 1 — the HTTP layer adds at most 1 ms at the median over the in-process call (small results, concurrency 1)"
     text = (
@@ -208,7 +218,7 @@ def latency_verdict(result: SizeResult) -> tuple[str, str]:
         f"`http.client`, so much of a round trip here is the client itself. With `http.client` the minimal app "
         f"answers {ms(pooled_added(lat, 'warm', target=MINIMAL_LIGHT))} ms slower than the in-process call, and the "
         f"endpoint adds, {phase_summary(lat, 'warm', ENDPOINT_LIGHT)}; {light_verdict(met, light_met)}. "
-        f"The endpoint's own layer (FastAPI routing and middleware, the query guard, the "
+        f"The endpoint's own layer (the raw-ASGI fast path for GET queries, the query guard, the "
         f"hand-off to a worker process and back, the streamed response) costs "
         f"{ms(pooled_added(lat, 'warm', MINIMAL_LIGHT, ENDPOINT_LIGHT))} ms over the minimal app with `http.client` "
         f"and {ms(pooled_added(lat, 'warm', MINIMAL))} ms with httpx (warm)."

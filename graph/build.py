@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import shutil
 import sys
 import time
 from collections.abc import Callable
@@ -17,15 +18,17 @@ from typing import TypeVar
 
 import pyoxigraph as ox
 from rdflib import Dataset, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from graph import store
 from graph.catalogue import load_catalogue
 from graph.catalogue_rdf import catalogue_graph
 from graph.config import Settings
 from graph.reason import reason
+from graph.remote_publish import publish_remote
 from graph.validate import Report, validate
 from loaders.corpus import PROJECT_ROOT
+from loaders.links import links_graph
 from loaders.namespaces import NG, SD, VOID, Iris
 from loaders.pipeline import ONTOLOGY_DIR, load
 
@@ -97,8 +100,12 @@ def build(settings: Settings, *, quiet: bool = False, reasoning: bool = True) ->
         for g in graphs.values():
             asserted += g
         schema = ontology + vocabulary
+        # graph/links (identifiers of other datasets) is validated with the rest but never given to
+        # HermiT: links are for joining, not premises (docs/model.md, "Links to other datasets")
+        graphs["links"] = links_graph(asserted, settings.corpus_dir / "registry" / "links.yaml", iris)
+        checked = asserted + graphs["links"]
 
-        report = progress.run("validate with SHACL shapes", lambda: validate(asserted, schema, iris=iris))
+        report = progress.run("validate with SHACL shapes", lambda: validate(checked, schema, iris=iris))
         if not report.conforms:
             raise BuildFailed("the data violates the SHACL shapes; nothing was published", report)
 
@@ -116,15 +123,38 @@ def build(settings: Settings, *, quiet: bool = False, reasoning: bool = True) ->
         )
         nquads = progress.run("serialise", lambda: to_nquads(graphs, iris))
         manifest["graphs"] = count_quads(nquads)
+        if report.skipped:  # say so where operators and `normgraph check` look, not only on stderr
+            manifest["shacl_skipped"] = report.skipped
         path = store.new_store_dir(settings.data_dir)
 
         def write_and_publish() -> None:
-            store.write_store(path, nquads, manifest)
-            store.publish(settings.data_dir, path)
+            try:
+                write_and_switch(settings, path, nquads, manifest, quiet)
+            except OSError as exc:  # e.g. a full disk: say so, and free what the half-written store took
+                shutil.rmtree(path, ignore_errors=True)
+                raise store.StoreError(store.os_error_message(exc, f"writing the new store to {path}")
+                                       + f"; the published dataset ({settings.data_dir / store.CURRENT}) is unchanged") from None
             store.prune(settings.data_dir, settings.keep_builds)
 
-        progress.run(f"publish atomically to {settings.data_dir / store.CURRENT}", write_and_publish)
+        where = settings.remote_query_url if settings.store == "remote" else settings.data_dir / store.CURRENT
+        progress.run(f"publish atomically to {where}", write_and_publish)
     return BuildResult(path=path, manifest=manifest, seconds=time.perf_counter() - clock, stage_seconds=progress.times)
+
+
+def write_and_switch(settings: Settings, path: Path, nquads: bytes, manifest: dict, quiet: bool = True) -> None:
+    """Write the local store (with the remote backend: the build record and a local copy, see
+    docs/remote-store.md), publish into the remote store if configured, then switch ``current``."""
+    if settings.store == "remote":
+        manifest["backend"] = "remote"
+        manifest["remote"] = {"query_url": settings.remote_query_url, "build_id": path.name}
+    try:
+        store.write_store(path, nquads, manifest)
+        if settings.store == "remote":
+            publish_remote(settings, nquads, manifest, path.name, quiet=quiet)
+        store.publish(settings.data_dir, path)
+    except store.StoreError:  # e.g. the remote publish failed: the local copy goes too
+        shutil.rmtree(path, ignore_errors=True)
+        raise
 
 
 def graph_iri(iris: Iris, name: str) -> URIRef:
@@ -175,7 +205,7 @@ def describe(
     meta.add((activity, PROV.startedAtTime, Literal(started.isoformat(), datatype=XSD.dateTime)))
     roles = {
         "ontology": NG.OntologyGraph, "vocabulary": NG.VocabularyGraph, "curation": NG.CurationGraph,
-        "inferred": NG.InferredGraph, "queries": NG.QueriesGraph,
+        "inferred": NG.InferredGraph, "queries": NG.QueriesGraph, "links": NG.LinksGraph,
     }
     total = 0
     for name, graph in sorted(graphs.items()):
@@ -191,6 +221,13 @@ def describe(
             meta.add((g, DCTERMS.description, Literal(
                 "Triples inferred by HermiT from the ontology and the asserted graphs; each is "
                 "also described by an ng:Inference record naming its axiom and premise.", lang="en")))
+        if name == "links":
+            meta.add((g, DCTERMS.description, Literal(
+                "Identifiers other datasets use for our resources (ISO 3166 codes, Wikidata items, EU country "
+                "authority, UN document symbols), for joining across endpoints; not given to the reasoner.", lang="en")))
+            meta.add((g, RDF.type, VOID.Linkset))
+            for predicate in sorted(set(graph.predicates()) - {SKOS.notation}):
+                meta.add((g, VOID.linkPredicate, predicate))
         total += len(graph)
     for doc in documents:
         d = iris.res("document", doc.slug)

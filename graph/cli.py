@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import os
 import sys
 from pathlib import Path
 
@@ -60,6 +61,10 @@ def cmd_build(args: argparse.Namespace) -> int:
         return 1
     except (InconsistentGraph, store.StoreError) as exc:
         print(f"\nbuild failed: {exc}\nnothing was published.", file=sys.stderr)
+        return 1
+    except OSError as exc:  # the data directory cannot be created or written (permissions, full disk)
+        print(f"\nbuild failed: {store.os_error_message(exc, f'writing to {settings.data_dir}')}\nnothing was published.",
+              file=sys.stderr)
         return 1
     total = sum(result.manifest["graphs"].values())
     print(f"published {total} quads in {len(result.manifest['graphs'])} graphs to {result.path} "
@@ -228,10 +233,40 @@ def cmd_text(args: argparse.Namespace) -> int:
     return print_text.main(args.documents)
 
 
+def cmd_check(args: argparse.Namespace) -> int:
+    from graph.consistency import check
+
+    settings = settings_from(args)
+    report = check(settings.data_dir, settings.base, shacl=not args.no_shacl)
+    print(report.text())
+    return 0 if report.ok else 1
+
+
 def cmd_check_curation(args: argparse.Namespace) -> int:
     from loaders import check_curation
 
     return check_curation.main(args.files)
+
+
+# -- load ------------------------------------------------------------------------------------------
+def cmd_load(args: argparse.Namespace) -> int:
+    from graph.bulk_load import LoadError, load, summary
+
+    settings = settings_from(args)
+    try:
+        result = load(settings, [Path(f) for f in args.files], graph=args.graph, fmt=args.format, replace=args.replace,
+                      validate=args.validate, base_iri=args.base_iri, progress_every=args.progress_seconds)
+    except LoadError as exc:
+        print(f"load failed: {exc}", file=sys.stderr)
+        if exc.report is not None:
+            print(exc.report.text(), file=sys.stderr)  # type: ignore[attr-defined]
+        print("nothing was published; the dataset is unchanged.", file=sys.stderr)
+        return 1
+    except store.StoreError as exc:
+        print(f"load failed: {exc}\nnothing was published; the dataset is unchanged.", file=sys.stderr)
+        return 1
+    print(summary(result), file=sys.stderr)
+    return 0
 
 
 def parser() -> argparse.ArgumentParser:
@@ -283,9 +318,33 @@ def parser() -> argparse.ArgumentParser:
     t.add_argument("documents", nargs="*", help="document slugs or file names (default: all)")
     t.set_defaults(func=cmd_text)
 
+    ck = sub.add_parser("check", help="check that the published dataset is complete and valid (after a crash)",
+                        description="Check the published dataset: the store opens, every named graph holds the "
+                        "triples its manifest records, and the asserted graphs conform to the SHACL shapes. "
+                        "Exit 0 if consistent, 1 if not.")
+    common(ck)
+    ck.add_argument("--no-shacl", action="store_true", help="skip the SHACL validation (a few seconds on the full graph)")
+    ck.set_defaults(func=cmd_check)
+
     c = sub.add_parser("check-curation", help="check curation files' quotes against the documents")
     c.add_argument("files", nargs="*", help="curation YAML files (default: all)")
     c.set_defaults(func=cmd_check_curation)
+
+    ld = sub.add_parser("load", help="bulk-load RDF files into named graphs and publish atomically",
+                        description="Load N-Quads, TriG, Turtle, N-Triples or JSON-LD files into a copy of the "
+                        "published dataset and publish it atomically. Quads keep their graph; triples go into --graph "
+                        "or <base>graph/loaded/<file name>. On any error (e.g. file:line:column of a syntax error) "
+                        "nothing is published. See docs/scaling.md.")
+    common(ld)
+    ld.add_argument("files", nargs="+", help="RDF files (.nq .trig .ttl .nt .jsonld .rdf)")
+    ld.add_argument("--graph", help="graph IRI for triples (default: <base>graph/loaded/<file name>)")
+    ld.add_argument("--format", choices=["nquads", "trig", "turtle", "ntriples", "jsonld", "rdfxml"],
+                    help="the format of every file (default: from each file's extension)")
+    ld.add_argument("--replace", action="store_true", help="empty each graph the files write into first (default: merge)")
+    ld.add_argument("--validate", action="store_true", help="check the result with the SHACL shapes; publish only if it conforms")
+    ld.add_argument("--base-iri", help="base IRI for relative IRIs in the files")
+    ld.add_argument("--progress-seconds", type=float, default=5.0, help="a progress line every N seconds (default 5)")
+    ld.set_defaults(func=cmd_load)
 
     sv = sub.add_parser("serve", help="serve the SPARQL endpoint (builds the graph first if none is published)",
                         description="Serve the SPARQL 1.1 endpoint (/sparql), the Graph Store (/store) and the "
@@ -295,7 +354,9 @@ def parser() -> argparse.ArgumentParser:
     sv.add_argument("--host", default="127.0.0.1")
     sv.add_argument("--port", type=int, default=8000)
     sv.add_argument("--empty", action="store_true", help="if nothing is published, serve an empty dataset instead of building")
-    sv.add_argument("--log-level", default="info")
+    sv.add_argument("--log-level", default="info", help="info logs every request (access log); warning only problems")
+    sv.add_argument("--log-format", choices=["text", "json"], default=os.environ.get("NORMGRAPH_LOG_FORMAT", "text"),
+                    help="json: one JSON object per line (access log, slow-query log, errors) on stderr")
     sv.set_defaults(func=cmd_serve)
 
     s = sub.add_parser("sample", help="build if needed, then show the eleven GGE norms (a first look)")
@@ -307,8 +368,13 @@ def parser() -> argparse.ArgumentParser:
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from api import logs
     from api.app import create_app
 
+    if args.log_format not in logs.FORMATS:  # argparse checks --log-format, not the NORMGRAPH_LOG_FORMAT default
+        print(f"normgraph serve: NORMGRAPH_LOG_FORMAT must be one of {', '.join(logs.FORMATS)}, not {args.log_format!r}",
+              file=sys.stderr)
+        return 2
     settings = settings_from(args)
     if store.current_path(settings.data_dir) is None:
         if args.empty:
@@ -319,9 +385,22 @@ def cmd_serve(args: argparse.Namespace) -> int:
             args.base = None
             if cmd_build(args) != 0:
                 return 1
-    print(f"serving http://{args.host}:{args.port}/sparql (data: {settings.data_dir})", file=sys.stderr)
+    import signal
+
+    # On SIGTERM (or Ctrl+C) uvicorn closes its listening socket, gives in-flight requests
+    # shutdown_grace seconds, runs the app's shutdown (which stops the workers), and then re-raises
+    # the signal to the handler that was there before it: this one makes that a clean exit 0 (the
+    # default handler would kill the process with the signal after everything was done properly).
+    def stopped(signum: int, frame: object) -> None:
+        raise SystemExit(0)
+
+    signal.signal(signal.SIGTERM, stopped)
+    signal.signal(signal.SIGINT, stopped)
+    print(logs.line(args.log_format, f"serving http://{args.host}:{args.port}/sparql (data: {settings.data_dir})"),
+          file=sys.stderr)
     uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level=args.log_level,
-                timeout_graceful_shutdown=10)
+                log_config=logs.uvicorn_config(args.log_format, args.log_level), access_log=False,
+                timeout_graceful_shutdown=settings.shutdown_grace)
     return 0
 
 
@@ -337,8 +416,14 @@ def cmd_sample(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from graph.config import SettingsError
+
     args = parser().parse_args(argv)
-    return int(args.func(args))
+    try:
+        return int(args.func(args))
+    except SettingsError as exc:
+        print(f"normgraph: configuration error: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

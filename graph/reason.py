@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sys
 import tempfile
 from dataclasses import dataclass, field
 
@@ -16,6 +17,18 @@ from loaders.namespaces import NG, Iris
 
 # Types owlready2/HermiT add that say nothing to a researcher.
 _UNINFORMATIVE = {OWL.NamedIndividual, OWL.Thing, RDFS.Resource}
+# HermiT's time grows about linearly with the data on our ontology but is large (about 0.55 CPU
+# seconds per 1,000 triples: 3 minutes at 300,000, in a JVM limited to owlready2.JAVA_MEMORY; see
+# docs/scaling.md): above this many reasoning-input triples the build skips reasoning and says so on
+# standard error, in the manifest's inference counts and in graph/inferred.
+MAX_TRIPLES_ENV = "NORMGRAPH_REASONING_MAX_TRIPLES"
+DEFAULT_MAX_TRIPLES = 300_000
+SKIPPED_KEY = "skipped: reasoning-input triples above " + MAX_TRIPLES_ENV
+
+
+def max_triples() -> int:
+    """The largest reasoning input given to HermiT (``NORMGRAPH_REASONING_MAX_TRIPLES``; 0 means no limit)."""
+    return int(os.environ.get(MAX_TRIPLES_ENV, DEFAULT_MAX_TRIPLES))
 
 
 class InconsistentGraph(Exception):
@@ -27,6 +40,7 @@ class ReasoningResult:
     inferred: Graph
     explanations: Graph
     counts: dict[str, int] = field(default_factory=dict)
+    skipped: str | None = None  # why HermiT was not run (too large)
 
 
 def reasoning_input(ontology: Graph, data: Graph) -> Graph:
@@ -123,6 +137,9 @@ def _add_superclass_types(ontology: Graph, asserted: Graph, inferred: Graph, bas
 
 def reason(ontology: Graph, data: Graph, iris: Iris) -> ReasoningResult:
     graph = reasoning_input(ontology, data)
+    limit = max_triples()
+    if limit and len(graph) > limit:
+        return _skipped(len(graph), limit, iris)
     asserted = set(graph)
     after = run_hermit(graph)
     base = iris.base
@@ -165,3 +182,13 @@ def reason(ontology: Graph, data: Graph, iris: Iris) -> ReasoningResult:
             if inverse is not None and (o, inverse, s) in asserted:
                 explanations.add((node, NG.premise, Literal(f"<{o}> <{inverse}> <{s}>; owl:inverseOf")))
     return ReasoningResult(inferred=inferred, explanations=explanations, counts=counts)
+
+
+def _skipped(size: int, limit: int, iris: Iris) -> ReasoningResult:
+    reason = (f"{size:,} reasoning-input triples is above the limit of {limit:,} ({MAX_TRIPLES_ENV}; HermiT's "
+              "time grows with the data, see docs/scaling.md): nothing was inferred")
+    print(f"  reasoning skipped: {reason}", file=sys.stderr, flush=True)
+    note = Graph()
+    note.add((iris.named_graph("inferred"), RDFS.comment, Literal(f"Reasoning was skipped: {reason}.", lang="en")))
+    return ReasoningResult(inferred=Graph(), explanations=note, counts={"types": 0, "property values": 0, SKIPPED_KEY: size},
+                           skipped=reason)

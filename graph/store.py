@@ -8,6 +8,7 @@ the switch, the new one after it. A build killed at any point leaves ``current``
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import json
 import os
@@ -30,14 +31,30 @@ class NoDataset(StoreError):
     """Nothing has been published in this data directory yet."""
 
 
+def os_error_message(exc: OSError, doing: str) -> str:
+    """A one-line message for a failed write. RocksDB reports a full disk as an OSError without
+    an errno ("IO error: No space left on device: While appending to file: …"), hence the text test."""
+    if exc.errno == errno.ENOSPC or "No space left on device" in str(exc):
+        return f"no space left on device while {doing}"
+    return f"{doing} failed: {exc.strerror or exc}"
+
+
 def current_path(data_dir: Path) -> Path | None:
-    """The published store directory (one readlink and one stat: called on every request)."""
+    """The published store directory."""
+    location = current_location(data_dir)
+    return None if location is None else Path(location)
+
+
+def current_location(data_dir: Path | str) -> str | None:
+    """The published store directory as a string: one readlink and one stat, called on every
+    request (plain string operations: pathlib costs several times more)."""
+    base = os.fspath(data_dir)
     try:
-        target = os.readlink(data_dir / CURRENT)
-    except (FileNotFoundError, OSError):
+        target = os.readlink(os.path.join(base, CURRENT))
+    except OSError:
         return None
-    path = Path(target) if os.path.isabs(target) else data_dir / target
-    return path if path.is_dir() else None
+    path = target if os.path.isabs(target) else os.path.join(base, target)
+    return path if os.path.isdir(path) else None
 
 
 def open_current(data_dir: Path) -> ox.Store:

@@ -12,6 +12,7 @@ import pytest
 from graph import store
 from graph.build import BuildResult, build
 from graph.config import Settings
+from tests.remote_fixtures import http_ask, http_select, remote_built, remote_served, virtuoso  # noqa: F401 - fixtures
 
 PREFIXES = """
 PREFIX ng: <https://w3id.org/normgraph/def/>
@@ -62,9 +63,30 @@ def _value(term: object) -> object:
     return None if term is None else str(term)
 
 
+# The fact and crawler tests run on both store backends: the embedded store, and the remote store
+# backend on a private Virtuoso (tests/remote_fixtures.py; skipped when Virtuoso is not installed).
+BACKEND_MODULES = ("tests.test_facts", "tests.test_linked_data_crawl")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "backend" in metafunc.fixturenames and metafunc.module.__name__ in BACKEND_MODULES:
+        # the crawl on Virtuoso takes minutes (thousands of pages): slow, run with -m slow
+        slow = metafunc.module.__name__ == "tests.test_linked_data_crawl"
+        remote = pytest.param("virtuoso", marks=pytest.mark.slow) if slow else "virtuoso"
+        metafunc.parametrize("backend", ["embedded", remote], indirect=True, scope="session")
+
+
 @pytest.fixture(scope="session")
-def select(oxstore: ox.Store) -> Callable[[str], list[dict[str, object]]]:
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(getattr(request, "param", "embedded"))
+
+
+@pytest.fixture(scope="session")
+def select(backend: str, request: pytest.FixtureRequest) -> Callable[[str], list[dict[str, object]]]:
     """Run a SELECT over the union of all graphs; rows as dicts of plain Python values."""
+    if backend == "virtuoso":
+        return http_select(request.getfixturevalue("remote_served"), PREFIXES)
+    oxstore = request.getfixturevalue("oxstore")
 
     def run(query: str) -> list[dict[str, object]]:
         solutions = oxstore.query(PREFIXES + query, use_default_graph_as_union=True)
@@ -75,7 +97,11 @@ def select(oxstore: ox.Store) -> Callable[[str], list[dict[str, object]]]:
 
 
 @pytest.fixture(scope="session")
-def ask(oxstore: ox.Store) -> Callable[[str], bool]:
+def ask(backend: str, request: pytest.FixtureRequest) -> Callable[[str], bool]:
+    if backend == "virtuoso":
+        return http_ask(request.getfixturevalue("remote_served"), PREFIXES)
+    oxstore = request.getfixturevalue("oxstore")
+
     def run(query: str) -> bool:
         return bool(oxstore.query(PREFIXES + query, use_default_graph_as_union=True))
 

@@ -21,11 +21,12 @@ def free_port() -> int:
 
 
 class Server:
-    def __init__(self, data_dir: Path, env: dict[str, str] | None = None, empty: bool = False) -> None:
+    def __init__(self, data_dir: Path, env: dict[str, str] | None = None, empty: bool = False,
+                 args: list[str] | None = None) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         args = [sys.executable, "-m", "graph.cli", "serve", "--data-dir", str(data_dir), "--port", str(self.port),
-                "--log-level", "warning"]
+                "--log-level", "warning", *(args or [])]  # later options win: args may say --log-level info
         if empty:
             args.append("--empty")
         self.log = data_dir.parent / f"server-{self.port}.log"

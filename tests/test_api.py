@@ -133,7 +133,7 @@ def test_service_description(served: Server) -> None:
     assert str(g.value(service, SD.endpoint)) == served.sparql
     assert (service, SD.feature, SD.UnionDefaultGraph) in g
     names = {str(n) for n in g.objects(None, SD.name)}
-    assert "https://w3id.org/normgraph/graph/inferred" in names and len(names) == 8
+    assert "https://w3id.org/normgraph/graph/inferred" in names and len(names) == 9  # …, queries, links
     jsonld = httpx.get(served.sparql, headers={"Accept": "application/ld+json"})
     assert len(Graph().parse(data=jsonld.content, format="json-ld")) == len(g)
 
@@ -146,6 +146,31 @@ def test_browsers_get_a_query_page(served: Server) -> None:
     assert r.url.path == "/workbench"
     assert r.headers["content-type"].startswith("text/html")
     assert "<textarea" in r.text
+
+
+def test_fast_path_answers_exactly_like_the_routed_endpoint(served: Server) -> None:
+    """GET queries are answered by the raw-ASGI fast path (api/fast_sparql.py), POSTed forms by the
+    routed endpoint: the same query must give the same status, headers and body either way — for
+    results, graphs, a cut result and errors."""
+    cases = [
+        ("SELECT ?n WHERE { ?n <http://www.w3.org/2004/02/skos/core#notation> ?x } ORDER BY ?n", "application/sparql-results+xml"),
+        ("CONSTRUCT WHERE { ?n <http://www.w3.org/2004/02/skos/core#notation> ?x }", "application/n-triples"),
+        ("SELECT ?s WHERE { ?s ?p ?o }", "text/csv"),  # cut at the row cap, streamed
+        ("SELECT ?s WHERE { ?s ?p", "application/sparql-results+json"),  # syntax error
+        ("SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }", "*/*"),  # refused by the guard
+        (COUNT_NORMS, "image/png"),  # nothing acceptable
+    ]
+    for query, accept in cases:
+        fast = httpx.get(served.sparql, params={"query": query}, headers={"Accept": accept})
+        routed = httpx.post(served.sparql, data={"query": query}, headers={"Accept": accept})
+        assert fast.status_code == routed.status_code, query
+        for header in ("content-type", "vary", "x-row-cap", "x-result-truncated"):
+            assert fast.headers.get(header) == routed.headers.get(header), (query, header)
+        if query.startswith("CONSTRUCT"):  # triples come in the engine's order: compare as sets
+            assert set(fast.text.splitlines()) == set(routed.text.splitlines())
+        else:
+            assert fast.content == routed.content, query
+    assert fast.status_code == 406
 
 
 def test_cors_preflight_and_simple_request(served: Server) -> None:

@@ -142,3 +142,18 @@ def test_failed_build_exits_non_zero_and_leaves_published_dataset(
     assert f"{PHASE1}:" in proc.stderr and "nothing was published" in proc.stderr
     assert os.readlink(settings.data_dir / store.CURRENT) == before
     assert store.read_manifest(settings.data_dir) == manifest
+
+
+def test_bad_setting_is_named_without_a_traceback() -> None:
+    """A NORMGRAPH_* variable that is not a number: exit 2 and a message naming it, no traceback."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.servers import ROOT
+
+    proc = subprocess.run([sys.executable, "-m", "graph.cli", "query", "ASK {}"], cwd=ROOT, capture_output=True, text=True,
+                          env={**os.environ, "NORMGRAPH_QUERY_TIMEOUT": "ten"}, timeout=60)
+    assert proc.returncode == 2
+    assert "NORMGRAPH_QUERY_TIMEOUT='ten' is not a number" in proc.stderr
+    assert "Traceback" not in proc.stderr

@@ -37,7 +37,7 @@ def test_build_publishes_every_named_graph(built: tuple[Settings, BuildResult]) 
     graphs = result.manifest["graphs"]
     names = {name.removeprefix("https://w3id.org/normgraph/graph/") for name in graphs}
     assert names == {
-        "ontology", "vocabulary", "curation", "inferred", "metadata", "queries",
+        "ontology", "vocabulary", "curation", "inferred", "metadata", "queries", "links",
         "document/geneva-dialogue-phase-1-report", "document/roles-and-responsibilities-of-states",
     }
     assert all(count > 0 for count in graphs.values())
@@ -195,7 +195,22 @@ def test_sample_command_shows_the_norms(built: tuple[Settings, BuildResult]) -> 
     assert "13(k)" in out.stdout and "(11 rows)" in out.stdout
 
 
-@pytest.mark.parametrize("command", ["build", "query", "export", "validate", "text", "check-curation"])
+def _subcommands() -> list[str]:
+    import argparse
+
+    from graph.cli import parser
+
+    return [name for action in parser()._actions if isinstance(action, argparse._SubParsersAction) for name in action.choices]
+
+
+def test_the_subcommands_are_the_documented_ones() -> None:
+    assert set(_subcommands()) == {"build", "query", "export", "validate", "text", "check", "check-curation", "load", "serve", "sample"}
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    for command in _subcommands():
+        assert f"normgraph {command}" in readme, command
+
+
+@pytest.mark.parametrize("command", _subcommands())
 def test_every_subcommand_has_help(command: str) -> None:
     out = cli(command, "--help")
     assert out.returncode == 0

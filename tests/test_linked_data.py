@@ -356,6 +356,9 @@ def test_ontology_is_published_at_its_namespace(served: Server) -> None:
     doc = get(served, "/def/normgraph.html").text
     assert 'id="Responsibility"' in doc and 'id="bearer"' in doc and "instances" in doc
     assert re.search(r'id="Responsibility".*?usage</dt><dd>\d+ instances', doc, re.S)
+    # datatypes and the ng: individuals (graph roles) are documented too
+    assert 'id="datatypes"' in doc and 'id="Iso3166Alpha2"' in doc and "two capital letters" in doc
+    assert re.search(r'id="individuals".*LinksGraph', doc, re.S)
     rdf = get(served, "/def/bearer", "text/turtle")
     assert rdf.status_code == 303
     assert (URIRef(NG + "bearer"), RDF.type, OWL.ObjectProperty) in Graph().parse(

@@ -36,7 +36,11 @@ RDF_PARSERS = {"text/turtle": "turtle", "application/ld+json": "json-ld", "appli
 
 
 @pytest.fixture(scope="module")
-def served(built: tuple[Settings, BuildResult], tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+def served(built: tuple[Settings, BuildResult], tmp_path_factory: pytest.TempPathFactory, backend: str,
+           request: pytest.FixtureRequest) -> Iterator[Server]:
+    if backend == "virtuoso":  # the same crawl, served from Virtuoso (tests/remote_fixtures.py)
+        yield request.getfixturevalue("remote_served")
+        return
     settings, _ = built
     data_dir = tmp_path_factory.mktemp("ld-crawl") / "var"
     shutil.copytree(settings.data_dir, data_dir, symlinks=True)

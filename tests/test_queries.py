@@ -676,3 +676,17 @@ def test_q_restraint_quote_line_after_page_break(run):
     rows = where(run("restraint-responsibilities-with-claimants-and-sources"),
                  responsibility="responsibility/states/refrain-from-ict-enabled-theft-of-intellectual-property", statusLabel="assumed")
     assert col(rows, "line") == [51]
+
+
+def test_q_states_with_external_identifiers(run):
+    # 000:421 "States represented included France, Germany, Israel, Kenya, the Netherlands, Mexico and the United Kingdom.
+    #          The United States, Russia and China were invited to send representatives." — the ten states, with
+    #          the identifiers of data/registry/links.yaml (graph/links)
+    rows = run("states-with-external-identifiers")
+    assert col(rows, "label") == ["China", "France", "Germany", "Israel", "Kenya", "Mexico", "Netherlands", "Russia",
+                                  "United Kingdom", "United States"]
+    france = where(rows, label="France")
+    assert [(r["alpha2"], r["alpha3"], r["wikidata"], r["euCountry"]) for r in france] == [
+        ("FR", "FRA", "http://www.wikidata.org/entity/Q142", "http://publications.europa.eu/resource/authority/country/FRA")]
+    assert {(r["alpha2"], r["alpha3"]) for r in rows} >= {("GB", "GBR"), ("US", "USA"), ("CN", "CHN"), ("KE", "KEN")}
+    assert [r["wikidata"] for r in where(rows, label="Netherlands")] == [None]  # two candidate items: none linked

@@ -3,6 +3,7 @@ types. Built by one query per store (pages then show labels without a join per n
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -117,6 +118,7 @@ def local_name(iri: str) -> str:
     return tail.replace("-", " ") if tail else iri
 
 
+@functools.lru_cache(maxsize=4096)
 def split_camel(name: str) -> str:
     out = []
     for i, ch in enumerate(name):

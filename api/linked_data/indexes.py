@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import Request
+from rdflib import URIRef
 
 from api.app import HttpError
 from api.linked_data.html import clip, e, link, pager
@@ -77,9 +78,16 @@ KIND_OF_TYPE = {"State": "state", "Organisation": "organisation", "Person": "per
                 "LegalPrinciple": "legal principle", "PoliticalCommitment": "political commitment"}
 
 
-def kind_query(kind: Kind) -> str:
-    # members of the class or of any subclass (superclass types are neither asserted nor inferred)
-    member = f"?s a ?cls . ?cls <{RDFS}subClassOf>* <{NGD + kind.cls}> ."
+def kind_query(kind: Kind, classes: list[str]) -> str:
+    """Members of the class or of any of its subclasses (``classes``: the class and its
+    descendants, from the ontology), with the facts the list shows.
+
+    The hierarchy is read from the ontology rather than walked with ``rdfs:subClassOf*`` in the
+    query: a VALUES list is plain SPARQL every store evaluates the same way (Virtuoso rejects or
+    under-answers the path form), and it holds when reasoning was skipped, so superclass types were
+    not materialised."""
+    values = " ".join(f"<{c}>" for c in classes)
+    member = f"VALUES ?cls {{ {values} }} ?s a ?cls ."
     branches = [f"{{ {member} BIND(\"type\" AS ?p) BIND(?cls AS ?v) }}"]
     if kind.forward:
         props = ", ".join(f"<{p}>" for p in kind.forward)
@@ -91,9 +99,35 @@ def kind_query(kind: Kind) -> str:
     return "SELECT DISTINCT ?s ?p ?v WHERE {\n  " + "\n  UNION ".join(branches) + "\n}"
 
 
+async def descendants(site: Site) -> dict[str, set[str]]:
+    """Every named class of the ontology graph with its strict descendants (rdfs:subClassOf, transitively)."""
+    from api.linked_data.ontology_docs import ontology_graph  # the pages' cached copy of the ontology
+
+    async def make() -> dict[str, set[str]]:
+        g = await ontology_graph(site)
+        children: dict[str, set[str]] = defaultdict(set)
+        for sub, sup in g.subject_objects(URIRef(RDFS + "subClassOf")):
+            if isinstance(sub, URIRef) and isinstance(sup, URIRef) and sub != sup:
+                children[str(sup)].add(str(sub))
+        closure: dict[str, set[str]] = {}
+        for cls in list(children):
+            seen: set[str] = set()
+            todo = list(children[cls])
+            while todo:
+                c = todo.pop()
+                if c not in seen:
+                    seen.add(c)
+                    todo.extend(children.get(c, ()))
+            closure[cls] = seen - {cls}
+        return closure
+
+    return await site.cached("class-descendants", make)
+
+
 async def kind_facts(site: Site, kind: Kind) -> dict[str, dict[str, list[str]]]:
     async def make() -> dict[str, dict[str, list[str]]]:
-        rows = await site.select(kind_query(kind), cap=0, timeout=30)
+        classes = [NGD + kind.cls, *sorted((await descendants(site)).get(NGD + kind.cls, ()))]
+        rows = await site.select(kind_query(kind, classes), cap=0, timeout=30)
         facts: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
         for r in rows:
             facts[r["s"]["value"]][r["p"]["value"]].append(r["v"]["value"])
@@ -271,13 +305,18 @@ def int_param(raw: str | None, name: str, default: int, low: int, high: int) -> 
 
 
 # -- generic class lists ---------------------------------------------------------------------------
-CLASS_QUERY = f"""SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s a/<{RDFS}subClassOf>* ?c . FILTER(isIRI(?s) && isIRI(?c)) }}
-GROUP BY ?c"""
+def class_query(closure: dict[str, set[str]]) -> str:
+    """Instances per class, counting the instances of subclasses (hierarchy from the ontology, as in kind_query)."""
+    pairs = " ".join(f"(<{c}> <{d}>)" for c, ds in sorted(closure.items()) for d in sorted(ds))
+    return f"""SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{
+  {{ ?s a ?c }} UNION {{ VALUES (?c ?t) {{ {pairs} }} ?s a ?t }}
+  FILTER(isIRI(?s) && isIRI(?c))
+}} GROUP BY ?c"""
 
 
 async def class_counts(site: Site) -> dict[str, int]:
     async def make() -> dict[str, int]:
-        rows = await site.select(CLASS_QUERY, cap=0, timeout=30)
+        rows = await site.select(class_query(await descendants(site)), cap=0, timeout=30)
         return {r["c"]["value"]: int(r["n"]["value"]) for r in rows}
 
     return await site.cached("class-counts", make)

@@ -196,8 +196,11 @@ def _render(ctx: Ctx, g: Graph, counts: dict[str, tuple[int, list[str]]], index:
         items = sorted({s for s in g.subjects(RDF.type, kind) if str(s).startswith(NGD)} - seen, key=lambda s: local(str(s)).lower())
         seen |= set(items)
         props[name] = items
+    datatypes = sorted({s for s in g.subjects(RDF.type, RDFS.Datatype) if str(s).startswith(NGD)}, key=lambda s: local(str(s)).lower())
+    # individuals: declared ones, resources of the dataset, and ng: terms typed with an ng: class (e.g. the graph roles)
     individuals = sorted({s for s in g.subjects(RDF.type, OWL.NamedIndividual)} | {
-        s for s in g.subjects(RDF.type, None) if str(s).startswith(ctx.site.id_ns)}, key=str)
+        s for s in g.subjects(RDF.type, None) if str(s).startswith(ctx.site.id_ns)} | {
+        s for s, t in g.subject_objects(RDF.type) if str(s).startswith(NGD) and str(t).startswith(NGD)}, key=str)
     version_iri = g.value(ont, OWL.versionIRI)
     prefix = _text(g, ont, URIRef(VANN + "preferredNamespacePrefix")) or "ng"
     h = ctx.href
@@ -219,6 +222,9 @@ def _render(ctx: Ctx, g: Graph, counts: dict[str, tuple[int, list[str]]], index:
         if items:
             toc.append(f"<h3>{e(name)} ({len(items)})</h3><p>"
                        + " ".join(f'<a href="#{e(local(str(p)))}">{e(local(str(p)))}</a>' for p in items) + "</p>")
+    if datatypes:
+        toc.append(f"<h3>Datatypes ({len(datatypes)})</h3><p>"
+                   + " ".join(f'<a href="#{e(local(str(d)))}">{e(local(str(d)))}</a>' for d in datatypes) + "</p>")
     toc.append("</nav>")
     body = head + toc + ['<section><h2 id="classes">Classes</h2>']
     by_domain: dict[Any, list[Any]] = defaultdict(list)
@@ -239,9 +245,16 @@ def _render(ctx: Ctx, g: Graph, counts: dict[str, tuple[int, list[str]]], index:
         for p in items:
             body.append(_property_section(ctx, g, p, counts, index, name))
         body.append("</section>")
+    if datatypes:
+        body.append('<section><h2 id="datatypes">Datatypes</h2>')
+        for d in datatypes:
+            body.append(f'<article class="term" id="{e(local(str(d)))}"><h3>{e(local(str(d)))} '
+                        f'<span class="type">datatype</span></h3><p class="iri"><code>{e(str(d))}</code></p>'
+                        f'<p>{e(_text(g, d, SKOS.definition) or _text(g, d, RDFS.comment))}</p></article>')
+        body.append("</section>")
     if individuals:
         body.append('<section><h2 id="individuals">Named individuals</h2><ul class="links">')
-        for ind in individuals[:60]:
+        for ind in individuals:
             body.append(f"<li>{_term_link(ctx, index, ind)}</li>")
         body.append("</ul></section>")
     return title, "".join(body)

@@ -98,6 +98,7 @@ class Site:
         self.id_ns = self.base + "id/"
         self.graph_ns = self.base + "graph/"
         self.prefixes = {**PREFIXES, "ngr": self.id_ns, "ngg": self.graph_ns}
+        self._curies: dict[str, str] = {}
 
     # -- SPARQL -------------------------------------------------------------------------------------
     async def select(self, sparql: str, bindings: dict[str, dict[str, str]] | None = None, *, cap: int = 50_000,
@@ -178,6 +179,15 @@ class Site:
         raise ValueError(space)
 
     def curie(self, iri: str) -> str:
+        # a page asks for the same few hundred property and class IRIs again and again
+        cached = self._curies.get(iri)
+        if cached is None:
+            cached = self._curie(iri)
+            if len(self._curies) < 50_000:  # bounded: IRIs of the data are unbounded
+                self._curies[iri] = cached
+        return cached
+
+    def _curie(self, iri: str) -> str:
         best = ""
         for prefix, ns in self.prefixes.items():
             if iri.startswith(ns) and len(ns) > len(self.prefixes.get(best, "")):

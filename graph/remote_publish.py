@@ -1,0 +1,155 @@
+"""Publishing a build into a remote SPARQL store: stage, check, switch.
+
+1. Leftover staging graphs of an earlier, interrupted build are dropped.
+2. Every graph of the build is uploaded under a fresh staging name
+   (``urn:normgraph:staging:<build id>:<graph IRI>``) — Graph Store Protocol PUT/POST when a GSP
+   URL is configured, else ``INSERT DATA`` through the update endpoint — in batches.
+3. The staging graphs' triple counts are checked against the build manifest.
+4. ONE SPARQL Update request moves every staging graph onto its live name and drops the live
+   graphs of ours (``<base>graph/…``) that the new build no longer has.
+5. The live counts are checked again.
+
+Any failure before step 4 drops the staging graphs and leaves the live graphs untouched. Readers of
+``normgraph serve`` never see staging graphs: it always names the graphs of the dataset explicitly
+(default-graph-uri / named-graph-uri); during step 4 its workers hold jobs back (SWITCHING), because
+a server's update request need not be atomic nor isolated (Virtuoso's is neither: docs/remote-store.md)."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import sys
+import time
+from collections import defaultdict
+
+import pyoxigraph as ox
+
+from graph.config import Settings
+from graph.remote import RemoteConfig, RemoteError, RemoteStore
+from graph.store import StoreError
+
+STAGING = "urn:normgraph:staging:"
+BATCH = 20_000  # triples per upload request
+
+
+# While this file exists in the data directory, the workers of normgraph serve hold new jobs back:
+# Virtuoso's MOVE is neither atomic nor isolated (readers were seen counting a graph half-moved),
+# so our readers must not run during the switch. A marker older than STALE seconds (a build
+# killed mid-switch) is ignored.
+SWITCHING = "remote-switching.json"
+STALE = 600.0
+
+
+class PublishFailed(StoreError):
+    pass
+
+
+def staging_name(build_id: str, graph: str) -> str:
+    return f"{STAGING}{build_id}:{graph}"
+
+
+def _by_graph(nquads: bytes) -> dict[str, list[ox.Triple]]:
+    graphs: dict[str, list[ox.Triple]] = defaultdict(list)
+    for quad in ox.parse(input=io.BytesIO(nquads), format=ox.RdfFormat.N_QUADS):
+        if not isinstance(quad.graph_name, ox.NamedNode):
+            raise PublishFailed("the build has triples in the default graph, which a remote store cannot hold apart "
+                                "from its other data; only named graphs can be published remotely")
+        graphs[quad.graph_name.value].append(ox.Triple(quad.subject, quad.predicate, quad.object))
+    return graphs
+
+
+def _ntriples(triples: list[ox.Triple]) -> bytes:
+    out = io.BytesIO()
+    ox.serialize(triples, out, ox.RdfFormat.N_TRIPLES)
+    return out.getvalue()
+
+
+def _batches(triples: list[ox.Triple]) -> list[list[ox.Triple]]:
+    # blank nodes are scoped to one request: a graph that has any is sent whole, so that each
+    # blank node stays one node
+    if len(triples) <= BATCH or any(isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode) for t in triples):
+        return [triples]
+    return [triples[i:i + BATCH] for i in range(0, len(triples), BATCH)]
+
+
+def graph_counts(remote: RemoteStore, graphs: list[str]) -> dict[str, int]:
+    if not graphs:
+        return {}
+    values = " ".join(f"<{g}>" for g in graphs)
+    rows = remote.select_rows(f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }} GROUP BY ?g")
+    return {row["g"].value: int(row["n"].value) for row in rows if row.get("g") is not None}
+
+
+def graphs_with_prefix(remote: RemoteStore, prefix: str) -> list[str]:
+    literal = str(ox.Literal(prefix))
+    rows = remote.select_rows(f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), {literal})) }}")
+    return sorted(row["g"].value for row in rows if row.get("g") is not None)
+
+
+def _drop(remote: RemoteStore, graphs: list[str]) -> None:
+    if graphs:
+        remote.update(" ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in graphs))
+
+
+def publish_remote(settings: Settings, nquads: bytes, manifest: dict, build_id: str, quiet: bool = True) -> dict[str, int]:
+    """Publish the build into the remote store; returns the live counts. Raises PublishFailed."""
+    def say(text: str) -> None:
+        if not quiet:
+            print(f"\n  {text}", end="", file=sys.stderr, flush=True)
+
+    if not settings.remote_update_url:
+        raise PublishFailed("NORMGRAPH_STORE=remote needs NORMGRAPH_REMOTE_UPDATE_URL to publish a build; nothing was published")
+    remote = RemoteStore(RemoteConfig.from_settings(settings))
+    graphs = _by_graph(nquads)
+    expected = {g: n for g, n in manifest["graphs"].items() if g}
+    staging = {g: staging_name(build_id, g) for g in graphs}
+    live_prefix = manifest.get("base", settings.base) + "graph/"
+    where = settings.remote_query_url
+    try:
+        try:
+            _drop(remote, graphs_with_prefix(remote, STAGING))
+            for graph, triples in sorted(graphs.items()):
+                say(f"upload {len(triples)} triples of <{graph}>")
+                for i, batch in enumerate(_batches(triples)):
+                    if settings.remote_gsp_url:
+                        remote.put_graph(staging[graph], _ntriples(batch), append=i > 0)
+                    else:
+                        body = _ntriples(batch).decode("utf-8")
+                        remote.update(f"INSERT DATA {{ GRAPH <{staging[graph]}> {{\n{body}}} }}")
+            got = graph_counts(remote, list(staging.values()))
+            wrong = {g: (got.get(staging[g], 0), n) for g, n in expected.items() if got.get(staging[g], 0) != n}
+            if wrong:
+                details = "; ".join(f"<{g}>: {have} triples, the build has {want}" for g, (have, want) in sorted(wrong.items()))
+                raise PublishFailed(f"the remote store does not hold what was uploaded ({details})")
+            old = [g for g in graphs_with_prefix(remote, live_prefix) if g not in graphs]
+        except RemoteError as exc:
+            raise PublishFailed(f"publishing to the remote store {where} failed: {exc.message}") from None
+    except PublishFailed as exc:
+        try:
+            _drop(remote, list(staging.values()))
+        except RemoteError as drop_exc:
+            exc.args = (f"{exc.args[0]}; the staging graphs ({STAGING}{build_id}:…) could not be dropped either: "
+                        f"{drop_exc.message}",)
+        remote.close()
+        raise PublishFailed(f"{exc.args[0]}; the live graphs are untouched") from None
+    # the switch: one update request, while readers of normgraph serve wait (see SWITCHING)
+    operations = [f"DROP SILENT GRAPH <{g}>" for g in old]
+    operations += [f"MOVE SILENT GRAPH <{staging[g]}> TO GRAPH <{g}>" for g in sorted(graphs)]
+    say(f"switch {len(graphs)} graphs (one update request)")
+    marker = settings.data_dir / SWITCHING
+    try:
+        marker.write_text(json.dumps({"build": build_id, "pid": os.getpid(), "since": time.time()}), encoding="utf-8")
+        time.sleep(settings.query_timeout)  # queries already running finish on the old build
+        remote.update(" ;\n".join(operations))
+        live = graph_counts(remote, sorted(graphs))
+    except RemoteError as exc:
+        raise PublishFailed(f"the switch to the new build failed on the remote store {where}: {exc.message} "
+                            "(run the build again to publish it)") from None
+    finally:
+        marker.unlink(missing_ok=True)
+        remote.close()
+    wrong_live = {g: (live.get(g, 0), n) for g, n in expected.items() if live.get(g, 0) != n}
+    if wrong_live:
+        raise PublishFailed(f"after the switch the remote store holds other counts than the build: {wrong_live}")
+    return live
