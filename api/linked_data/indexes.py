@@ -90,8 +90,9 @@ def kind_query(kind: Kind, classes: list[str]) -> str:
     member = f"VALUES ?cls {{ {values} }} ?s a ?cls ."
     branches = [f"{{ {member} BIND(\"type\" AS ?p) BIND(?cls AS ?v) }}"]
     if kind.forward:
-        props = ", ".join(f"<{p}>" for p in kind.forward)
-        branches.append(f"{{ {member} ?s ?pp ?v . FILTER(?pp IN ({props})) BIND(STR(?pp) AS ?p) }}")
+        props = " ".join(f"<{p}>" for p in kind.forward)
+        # VALUES, not FILTER(?pp IN …): Virtuoso 7.2's compiler fails on the FILTER form beside a VALUES
+        branches.append(f"{{ {member} VALUES ?pp {{ {props} }} ?s ?pp ?v . BIND(STR(?pp) AS ?p) }}")
     for p in kind.inverse:
         branches.append(f"{{ {member} ?v <{p}> ?s . BIND(\"^{p}\" AS ?p) }}")
     for p1, p2 in kind.two_hop:
