@@ -18,7 +18,9 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 from urllib.parse import parse_qsl
 
-from api.app import HttpError, Service, forwarded_url, text_error
+from starlette.datastructures import Headers
+
+from api.app import INTERNAL_ERROR, HttpError, Service, forwarded_url, text_error
 from api.pool import PoolError
 from api.routes_sparql import answer_query
 
@@ -46,32 +48,18 @@ class SparqlFastPath:
         if "query" not in keys or "update" in keys:  # the Service Description, or an error the route words
             await self.app(scope, receive, send)
             return
-        headers = _Headers(scope["headers"])
+        headers = Headers(scope=scope)
         try:
             response = await answer_query(self.service, params, headers.get("accept"), _endpoint(scope, headers))
         except (HttpError, PoolError) as exc:
             response = text_error(exc.status, exc.message, exc.headers)
         except Exception:
             log.exception("unexpected error on GET %s", self.path)
-            response = text_error(500, "internal error: the request could not be completed (the server log has details)")
+            response = text_error(500, INTERNAL_ERROR)
         await response(scope, receive, send)
 
 
-class _Headers:
-    """Request headers looked up by lower-case name; the first value wins, as in the framework."""
-
-    def __init__(self, raw: list[tuple[bytes, bytes]]) -> None:
-        self.raw = raw
-
-    def get(self, name: str) -> str | None:
-        key = name.encode("latin-1")
-        for k, v in self.raw:
-            if k == key:
-                return v.decode("latin-1")
-        return None
-
-
-def _endpoint(scope: Scope, headers: _Headers) -> str:
+def _endpoint(scope: Scope, headers: Headers) -> str:
     scheme = scope.get("scheme", "http")
     host = headers.get("host")
     if host is None:

@@ -162,6 +162,18 @@ def concurrency_n(url: str, pools: Pools, seed: int, concurrency: int, duration:
     return asyncio.run(_closed_loop(url, pools, seed, concurrency, duration))
 
 
+def query_mix(store: str, base_url: str, sparql_url: str, pools: Pools, args: argparse.Namespace) -> dict[str, Any]:
+    """The query mix against one store's endpoint: latency at concurrency 1, then throughput."""
+    log(f"{store}: query mix, concurrency 1")
+    client = StdlibClient(base_url)
+    try:
+        c1 = latency_c1(sparql_get(client, "/sparql"), pools, args.seed, args.requests, args.warm_repeats)
+    finally:
+        client.close()
+    log(f"{store}: query mix, concurrency {args.concurrency}")
+    return {"c1": c1, "cN": concurrency_n(sparql_url, pools, args.seed + 1, args.concurrency, args.duration)}
+
+
 def pages(base_url: str, pools: Pools, seed: int, requests: int, warm_repeats: int) -> dict[str, Any]:
     """``/id/….html`` of claims, responsibilities and quotes: the first page after start, then
     ``requests`` distinct pages cold and ``warm_repeats`` times warm."""
@@ -238,12 +250,7 @@ def embedded(nquads: Path, work: Path, args: argparse.Namespace) -> dict[str, An
         else:
             log("embedded: pages")
             result["pages"] = pages(server.url, pools, args.seed, args.requests, args.warm_repeats)
-        log("embedded: query mix, concurrency 1")
-        client = StdlibClient(server.url)
-        result["c1"] = latency_c1(sparql_get(client, "/sparql"), pools, args.seed, args.requests, args.warm_repeats)
-        client.close()
-        log(f"embedded: query mix, concurrency {args.concurrency}")
-        result["cN"] = concurrency_n(server.sparql, pools, args.seed + 1, args.concurrency, args.duration)
+        result.update(query_mix("embedded", server.url, server.sparql, pools, args))
     finally:
         server.stop()
     result["pools"] = pools
@@ -287,12 +294,7 @@ def virtuoso(nquads: Path, work: Path, pools: Pools, args: argparse.Namespace) -
         result: dict[str, Any] = {"load_seconds": seconds, "load_cpu_seconds": cpu, "peak_mb": peak_kb / 1024,
                                   "disk_bytes": du(root), "quads": quads,
                                   "buffers": args.virtuoso_buffers}
-        log("virtuoso: query mix, concurrency 1")
-        client = StdlibClient(server.base_url)
-        result["c1"] = latency_c1(sparql_get(client, "/sparql"), pools, args.seed, args.requests, args.warm_repeats)
-        client.close()
-        log(f"virtuoso: query mix, concurrency {args.concurrency}")
-        result["cN"] = concurrency_n(server.sparql_url, pools, args.seed + 1, args.concurrency, args.duration)
+        result.update(query_mix("virtuoso", server.base_url, server.sparql_url, pools, args))
         status = Path(f"/proc/{server.proc.pid}/status").read_text()  # type: ignore[union-attr]
         result["peak_mb_after_queries"] = int(re.search(r"VmHWM:\s+(\d+)", status).group(1)) / 1024  # type: ignore[union-attr]
     finally:

@@ -100,7 +100,7 @@ def _equivalence_premises(ontology: Graph) -> dict[URIRef, list[tuple[URIRef, UR
     return premises
 
 
-def _superclasses(ontology: Graph) -> dict[URIRef, set[URIRef]]:
+def superclasses(ontology: Graph) -> dict[URIRef, set[URIRef]]:
     """Named superclasses (transitively) of every named class of the ontology."""
     direct: dict[URIRef, set[URIRef]] = {}
     for sub, sup in ontology.subject_objects(RDFS.subClassOf):
@@ -122,7 +122,7 @@ def _superclasses(ontology: Graph) -> dict[URIRef, set[URIRef]]:
 def _add_superclass_types(ontology: Graph, asserted: Graph, inferred: Graph, base: str) -> None:
     """HermiT reports the most specific new types only; researchers also ask ``?x a ng:Actor``
     or ``?x a ng:Source``, so every superclass membership is materialised too (as inferred)."""
-    closure = _superclasses(ontology)
+    closure = superclasses(ontology)
     types: dict[URIRef, set[URIRef]] = {}
     for g in (asserted, inferred):
         for s, o in g.subject_objects(RDF.type):

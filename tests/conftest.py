@@ -13,6 +13,7 @@ from graph import store
 from graph.build import BuildResult, build
 from graph.config import Settings
 from tests.remote_fixtures import http_ask, http_select, remote_built, remote_served, virtuoso  # noqa: F401 - fixtures
+from tests.rows import plain
 
 PREFIXES = """
 PREFIX ng: <https://w3id.org/normgraph/def/>
@@ -50,19 +51,6 @@ def oxstore(built: tuple[Settings, BuildResult]) -> ox.Store:
     return store.open_current(settings.data_dir)
 
 
-def _value(term: object) -> object:
-    if isinstance(term, ox.Literal):
-        dt = term.datatype.value
-        if dt.endswith(("#integer", "#nonNegativeInteger", "#int")):
-            return int(term.value)
-        if dt.endswith("#boolean"):
-            return term.value == "true"
-        return term.value
-    if isinstance(term, ox.NamedNode):
-        return term.value
-    return None if term is None else str(term)
-
-
 # The fact and crawler tests run on both store backends: the embedded store, and the remote store
 # backend on a private Virtuoso (tests/remote_fixtures.py; skipped when Virtuoso is not installed).
 BACKEND_MODULES = ("tests.test_facts", "tests.test_linked_data_crawl")
@@ -91,7 +79,7 @@ def select(backend: str, request: pytest.FixtureRequest) -> Callable[[str], list
     def run(query: str) -> list[dict[str, object]]:
         solutions = oxstore.query(PREFIXES + query, use_default_graph_as_union=True)
         names = [v.value for v in solutions.variables]
-        return [{n: _value(row[n]) for n in names} for row in solutions]
+        return [{n: plain(row[n]) for n in names} for row in solutions]
 
     return run
 

@@ -19,6 +19,7 @@ import pytest
 from graph import store
 from graph.build import BuildResult, write_and_switch
 from graph.config import Settings
+from tests.rows import plain
 from tests.servers import Server
 from tests.virtuoso import SKIP_REASON, Virtuoso, available
 
@@ -65,19 +66,6 @@ def remote_served(remote_built: tuple[Settings, dict], virtuoso: Virtuoso) -> It
     server.stop()
 
 
-def _value(term: object) -> object:
-    if isinstance(term, ox.Literal):
-        dt = term.datatype.value
-        if dt.endswith(("#integer", "#nonNegativeInteger", "#int")):
-            return int(term.value)
-        if dt.endswith("#boolean"):
-            return term.value == "true"
-        return term.value
-    if isinstance(term, ox.NamedNode):
-        return term.value
-    return None if term is None else str(term)
-
-
 def http_select(server: Server, prefixes: str) -> Callable[[str], list[dict[str, object]]]:
     """A SELECT through our /sparql endpoint (union default graph), rows as plain Python values."""
     client = httpx.Client(timeout=60)
@@ -88,7 +76,7 @@ def http_select(server: Server, prefixes: str) -> Callable[[str], list[dict[str,
         solutions = ox.parse_query_results(r.content, ox.QueryResultsFormat.JSON)
         assert isinstance(solutions, ox.QuerySolutions)
         names = [v.value for v in solutions.variables]
-        return [{n: _value(row[n]) for n in names} for row in solutions]
+        return [{n: plain(row[n]) for n in names} for row in solutions]
 
     return run
 

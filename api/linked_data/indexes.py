@@ -13,12 +13,12 @@ from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import Request
-from rdflib import URIRef
 
 from api.app import HttpError
 from api.linked_data.html import clip, e, link, pager
 from api.linked_data.index import Index, split_camel
 from api.linked_data.site import DCT, NGD, OA, RDFS, SKOS, Ctx, Site, literal
+from graph.reason import superclasses
 
 MAX_PER_PAGE = 200
 MAX_PAGE = 10_000
@@ -105,22 +105,11 @@ async def descendants(site: Site) -> dict[str, set[str]]:
     from api.linked_data.ontology_docs import ontology_graph  # the pages' cached copy of the ontology
 
     async def make() -> dict[str, set[str]]:
-        g = await ontology_graph(site)
-        children: dict[str, set[str]] = defaultdict(set)
-        for sub, sup in g.subject_objects(URIRef(RDFS + "subClassOf")):
-            if isinstance(sub, URIRef) and isinstance(sup, URIRef) and sub != sup:
-                children[str(sup)].add(str(sub))
-        closure: dict[str, set[str]] = {}
-        for cls in list(children):
-            seen: set[str] = set()
-            todo = list(children[cls])
-            while todo:
-                c = todo.pop()
-                if c not in seen:
-                    seen.add(c)
-                    todo.extend(children.get(c, ()))
-            closure[cls] = seen - {cls}
-        return closure
+        below: dict[str, set[str]] = defaultdict(set)
+        for cls, supers in superclasses(await ontology_graph(site)).items():
+            for sup in supers - {cls}:
+                below[str(sup)].add(str(cls))
+        return below
 
     return await site.cached("class-descendants", make)
 
