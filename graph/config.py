@@ -47,6 +47,9 @@ class Settings:
     remote_password: str | None = None
     remote_auth: str = "basic"  # "basic" or "digest" (Virtuoso's /sparql-auth wants digest)
     remote_timeout: float = 300.0  # seconds per upload/update request of a build (queries use query_timeout)
+    # "auto" (from the server's Server header), "virtuoso" or "standard": how to ask the server to
+    # run one update request as one logged transaction (graph/remote.py, docs/remote-store.md)
+    remote_dialect: str = "auto"
     # operating the service (README "Operating normgraph")
     slow_query_ms: float = 1000.0  # queries at least this long go to the slow-query log; 0 = every query
     metrics_token: str | None = None  # bearer token /metrics requires; unset = /metrics is public
@@ -97,6 +100,8 @@ class Settings:
             raise SettingsError(f"NORMGRAPH_STORE must be 'embedded' or 'remote', not {values['store']!r}")
         if values.get("remote_auth", "basic") not in ("basic", "digest"):
             raise SettingsError(f"NORMGRAPH_REMOTE_AUTH must be 'basic' or 'digest', not {values['remote_auth']!r}")
+        if values.get("remote_dialect", "auto") not in ("auto", "virtuoso", "standard"):
+            raise SettingsError(f"NORMGRAPH_REMOTE_DIALECT must be 'auto', 'virtuoso' or 'standard', not {values['remote_dialect']!r}")
         if values.get("store") == "remote" and not values.get("remote_query_url"):
             raise SettingsError("NORMGRAPH_STORE=remote needs NORMGRAPH_REMOTE_QUERY_URL (the SPARQL query endpoint)")
         return cls(**values)  # type: ignore[arg-type]
@@ -112,6 +117,8 @@ def _remote_from_env(env: os._Environ[str] | dict[str, str]) -> dict[str, object
             values[f"remote_{name}"] = env[f"NORMGRAPH_REMOTE_{name.upper()}"]
     if env.get("NORMGRAPH_REMOTE_AUTH"):
         values["remote_auth"] = env["NORMGRAPH_REMOTE_AUTH"].strip().lower()
+    if env.get("NORMGRAPH_REMOTE_DIALECT"):
+        values["remote_dialect"] = env["NORMGRAPH_REMOTE_DIALECT"].strip().lower()
     if env.get("NORMGRAPH_REMOTE_TIMEOUT"):
         values["remote_timeout"] = float(env["NORMGRAPH_REMOTE_TIMEOUT"])
     return values

@@ -5,14 +5,19 @@
    (``urn:normgraph:staging:<build id>:<graph IRI>``) — Graph Store Protocol PUT/POST when a GSP
    URL is configured, else ``INSERT DATA`` through the update endpoint — in batches.
 3. The staging graphs' triple counts are checked against the build manifest.
-4. ONE SPARQL Update request moves every staging graph onto its live name and drops the live
-   graphs of ours (``<base>graph/…``) that the new build no longer has.
-5. The live counts are checked again.
+4. The switch: ONE update request, run by the server as one logged transaction
+   (``RemoteStore.transaction``), brings every live graph (``<base>graph/…``) to its staging
+   copy by difference — delete what the new build no longer has, insert what it adds — and empties
+   the live graphs the new build no longer has. By difference, because the transaction then
+   writes only what changed (a rebuild changes few triples), and because Virtuoso replays a
+   transaction that deletes and re-inserts the same rows wrongly after a crash (measured:
+   docs/remote-store.md).
+5. The live counts are checked again; the staging graphs are dropped.
 
 Any failure before step 4 drops the staging graphs and leaves the live graphs untouched. Readers of
 ``normgraph serve`` never see staging graphs: it always names the graphs of the dataset explicitly
 (default-graph-uri / named-graph-uri); during step 4 its workers hold jobs back (SWITCHING), because
-a server's update request need not be atomic nor isolated (Virtuoso's is neither: docs/remote-store.md)."""
+a server's transaction need not be isolated from readers (Virtuoso's is not: docs/remote-store.md)."""
 
 from __future__ import annotations
 
@@ -34,8 +39,8 @@ BATCH = 20_000  # triples per upload request
 
 
 # While this file exists in the data directory, the workers of normgraph serve hold new jobs back:
-# Virtuoso's MOVE is neither atomic nor isolated (readers were seen counting a graph half-moved),
-# so our readers must not run during the switch. A marker older than STALE seconds (a build
+# Virtuoso's readers can see a transaction's inserts before it commits (measured), so our readers
+# must not run during the switch. A marker older than STALE seconds (a build
 # killed mid-switch) is ignored.
 SWITCHING = "remote-switching.json"
 STALE = 600.0
@@ -92,6 +97,20 @@ def _drop(remote: RemoteStore, graphs: list[str]) -> None:
         remote.update(" ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in graphs))
 
 
+def switch_operations(pairs: dict[str, str], emptied: list[str]) -> list[str]:
+    """The update operations that make each live graph (key of ``pairs``) hold exactly what its
+    source graph (value) holds, and empty the graphs in ``emptied`` — row-level DELETE/INSERT only,
+    so that a server that logs row changes (Virtuoso) logs all of them."""
+    operations: list[str] = []
+    for live, source in sorted(pairs.items()):
+        operations.append(f"DELETE {{ GRAPH <{live}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{live}> {{ ?s ?p ?o }} "
+                          f"FILTER NOT EXISTS {{ GRAPH <{source}> {{ ?s ?p ?o }} }} }}")
+        operations.append(f"INSERT {{ GRAPH <{live}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{source}> {{ ?s ?p ?o }} "
+                          f"FILTER NOT EXISTS {{ GRAPH <{live}> {{ ?s ?p ?o }} }} }}")
+    operations += [f"DELETE WHERE {{ GRAPH <{g}> {{ ?s ?p ?o }} }}" for g in sorted(emptied)]
+    return operations
+
+
 def publish_remote(settings: Settings, nquads: bytes, manifest: dict, build_id: str, quiet: bool = True) -> dict[str, int]:
     """Publish the build into the remote store; returns the live counts. Raises PublishFailed."""
     def say(text: str) -> None:
@@ -133,21 +152,26 @@ def publish_remote(settings: Settings, nquads: bytes, manifest: dict, build_id: 
                         f"{drop_exc.message}",)
         remote.close()
         raise PublishFailed(f"{exc.args[0]}; the live graphs are untouched") from None
-    # the switch: one update request, while readers of normgraph serve wait (see SWITCHING)
-    operations = [f"DROP SILENT GRAPH <{g}>" for g in old]
-    operations += [f"MOVE SILENT GRAPH <{staging[g]}> TO GRAPH <{g}>" for g in sorted(graphs)]
-    say(f"switch {len(graphs)} graphs (one update request)")
+    # the switch: one transaction, while readers of normgraph serve wait (see SWITCHING)
+    operations = switch_operations(staging, old)
+    say(f"switch {len(graphs)} graphs (one transaction)")
     marker = settings.data_dir / SWITCHING
     try:
         marker.write_text(json.dumps({"build": build_id, "pid": os.getpid(), "since": time.time()}), encoding="utf-8")
         time.sleep(settings.query_timeout)  # queries already running finish on the old build
-        remote.update(" ;\n".join(operations))
+        remote.transaction(operations)
         live = graph_counts(remote, sorted(graphs))
     except RemoteError as exc:
+        remote.close()
         raise PublishFailed(f"the switch to the new build failed on the remote store {where}: {exc.message} "
                             "(run the build again to publish it)") from None
     finally:
         marker.unlink(missing_ok=True)
+    try:
+        _drop(remote, list(staging.values()))  # not part of the switch: a leftover is dropped by the next build
+    except RemoteError as exc:
+        say(f"the staging graphs could not be dropped ({exc.message}); the next build drops them")
+    finally:
         remote.close()
     wrong_live = {g: (live.get(g, 0), n) for g, n in expected.items() if live.get(g, 0) != n}
     if wrong_live:
