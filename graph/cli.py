@@ -114,10 +114,11 @@ def describe_syntax_error(sparql: str, message: str) -> str:
     return out
 
 
-def run_query(settings: Settings, sparql: str, fmt: str, out: io.TextIOBase) -> int:
+def run_query(settings: Settings, sparql: str, fmt: str, out: io.TextIOBase,
+              substitutions: dict[ox.Variable, ox.NamedNode | ox.Literal] | None = None) -> int:
     st = store.open_current(settings.data_dir)
     try:
-        result = st.query(sparql, use_default_graph_as_union=True)
+        result = st.query(sparql, use_default_graph_as_union=True, substitutions=substitutions or {})
     except SyntaxError as exc:
         print(describe_syntax_error(sparql, str(exc)), file=sys.stderr)
         return 2
@@ -137,10 +138,37 @@ def run_query(settings: Settings, sparql: str, fmt: str, out: io.TextIOBase) -> 
     return 0
 
 
+def _ready_made_bindings(path: Path, given: list[str]) -> dict[ox.Variable, ox.NamedNode | ox.Literal]:
+    """The parameters of a ready-made query file (its ``#+ params`` header), bound as the API binds
+    them: each ``--param name=value`` given, else the parameter's default. Raises ValueError."""
+    from graph.catalogue import bind, load_query
+
+    values: dict[str, object] = {}
+    for item in given:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            raise ValueError(f"--param {item!r}: write it as NAME=VALUE")
+        values[name.strip()] = value
+    if not path.read_text(encoding="utf-8").startswith("#+"):
+        if values:
+            raise ValueError(f"{path} has no '#+ params' header, so --param has nothing to bind")
+        return {}
+    return bind(load_query(path), values)  # type: ignore[return-value]
+
+
 def cmd_query(args: argparse.Namespace) -> int:
     settings = settings_from(args)
+    substitutions: dict[ox.Variable, ox.NamedNode | ox.Literal] = {}
+    if args.param and not args.file:
+        print("--param binds the parameters of a ready-made query: give it with --file queries/NAME.rq", file=sys.stderr)
+        return 2
     if args.file:
         sparql = Path(args.file).read_text(encoding="utf-8")
+        try:
+            substitutions = _ready_made_bindings(Path(args.file), args.param or [])
+        except ValueError as exc:
+            print(exc, file=sys.stderr)
+            return 2
     elif args.sparql == "-":
         sparql = sys.stdin.read()
     elif args.sparql:
@@ -149,7 +177,7 @@ def cmd_query(args: argparse.Namespace) -> int:
         print("give a query, '-' for standard input, or --file FILE", file=sys.stderr)
         return 2
     try:
-        return run_query(settings, sparql, args.format, sys.stdout)
+        return run_query(settings, sparql, args.format, sys.stdout, substitutions)
     except store.NoDataset as exc:
         print(exc, file=sys.stderr)
         return 1
@@ -294,7 +322,10 @@ def parser() -> argparse.ArgumentParser:
                        "graphs (asserted and inferred). Prints a table unless --format says otherwise.")
     common(q)
     q.add_argument("sparql", nargs="?", help="the query text, or '-' to read standard input")
-    q.add_argument("--file", help="read the query from a file")
+    q.add_argument("--file", help="read the query from a file; a ready-made query (queries/*.rq) gets its "
+                   "parameters' defaults bound, as the API does")
+    q.add_argument("--param", action="append", metavar="NAME=VALUE",
+                   help="bind a parameter of the ready-made query given by --file (repeatable)")
     q.add_argument("--format", default="table", choices=["table", "json", "csv", "tsv", "xml", "turtle", "ntriples"])
     q.set_defaults(func=cmd_query)
 

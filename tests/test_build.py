@@ -104,6 +104,26 @@ def test_query_prints_a_table_and_machine_formats(built: tuple[Settings, BuildRe
     assert from_stdin.stdout.splitlines()[1] == "11"  # TSV writes integers in their short Turtle form
 
 
+def test_query_binds_the_parameters_of_a_ready_made_query(built: tuple[Settings, BuildResult]) -> None:
+    """``--file queries/NAME.rq`` binds the defaults (Microsoft for actor-profile), ``--param``
+    overrides one; a parameter the query does not have is a usage error (exit 2)."""
+    settings, _ = built
+    path = str(ROOT / "queries" / "actor-profile.rq")
+    default = cli("query", "--file", path, "--format", "csv", data_dir=settings.data_dir)
+    assert default.returncode == 0, default.stderr
+    # Microsoft's 'Digital Peace Now' initiative: 000:241
+    assert "/id/actor/microsoft,Microsoft," in default.stdout and ",241," in default.stdout
+    france = cli("query", "--file", path, "--param", "actor=https://w3id.org/normgraph/id/actor/france", "--format", "csv",
+                 data_dir=settings.data_dir)
+    rows = france.stdout.replace("\r", "").splitlines()[1:]
+    assert rows and all(row.startswith("https://w3id.org/normgraph/id/actor/france,France,") for row in rows)
+    assert any(",421," in row for row in rows)  # footnote 42 names the states represented (000:421)
+    wrong = cli("query", "--file", path, "--param", "nope=1", data_dir=settings.data_dir)
+    assert wrong.returncode == 2 and "unknown parameter 'nope'" in wrong.stderr
+    loose = cli("query", "ASK {}", "--param", "actor=x", data_dir=settings.data_dir)
+    assert loose.returncode == 2 and "--file" in loose.stderr
+
+
 def test_construct_query_prints_turtle(built: tuple[Settings, BuildResult]) -> None:
     settings, _ = built
     out = cli("query", "CONSTRUCT { ?n ?p ?o } WHERE { BIND(<https://w3id.org/normgraph/id/norm/gge-2015-13c> AS ?n) ?n ?p ?o }",
