@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 
 access_log = logging.getLogger("normgraph.access")
 slow_log = logging.getLogger("normgraph.slow_query")
+error_log = logging.getLogger("normgraph.api")
 
 # The id of the request being served, for log lines written deeper down (the slow-query log).
 REQUEST_ID: contextvars.ContextVar[str] = contextvars.ContextVar("normgraph_request_id", default="-")
@@ -98,9 +99,22 @@ class Observability:
         telemetry.in_flight += 1
         try:
             await self.app(scope, receive, send_and_count)
+        except Exception:
+            if state[0]:
+                raise  # the response has started: nothing more can be said; the server closes the connection
+            # Answered here rather than by Starlette's error middleware (outside this one), so that
+            # the 500 carries the X-Request-Id an operator can find in the log.
+            from api.app import INTERNAL_ERROR  # here: api.app imports this module
+
+            error_log.exception("unexpected error on %s %s (request %s)", scope.get("method"), scope.get("path"), request_id)
+            body = (INTERNAL_ERROR + f" (request id {request_id})\n").encode("utf-8")
+            await send_and_count({"type": "http.response.start", "status": 500,
+                                  "headers": [(b"content-type", b"text/plain; charset=utf-8"),
+                                              (b"content-length", str(len(body)).encode("ascii"))]})
+            await send_and_count({"type": "http.response.body", "body": body})
         except BaseException:
             if not state[0]:
-                state[0] = 500  # what the error handler outside this middleware answers
+                state[0] = 500  # cancelled (client gone, shutdown): what the server records
             raise
         finally:
             telemetry.in_flight -= 1

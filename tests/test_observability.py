@@ -237,3 +237,23 @@ def test_exposition_escapes_label_values_and_help() -> None:
     assert samples[("t_seconds_bucket", (("le", "1.0"),))] == 1
     assert samples[("t_seconds_bucket", (("le", "+Inf"),))] == 1
     assert samples[("t_seconds_count", ())] == 1 and samples[("t_seconds_sum", ())] == 0.5
+
+
+def test_an_unexpected_error_is_a_500_with_the_request_id(built: tuple[Settings, BuildResult],
+                                                          caplog: pytest.LogCaptureFixture) -> None:
+    """A bug in a handler answers 500 with X-Request-Id (the id is in the body and in the logged
+    traceback, so an operator can find it) — not Starlette's bare 500 from outside our middleware."""
+    from fastapi.testclient import TestClient
+
+    settings_, _ = built
+    app = create_app(settings_)
+
+    @app.get("/test-boom")
+    async def boom() -> None:
+        raise RuntimeError("a bug")
+
+    with caplog.at_level("ERROR", logger="normgraph.api"):
+        r = TestClient(app).get("/test-boom", headers={"X-Request-Id": "boom-123"})
+    assert r.status_code == 500 and r.headers["x-request-id"] == "boom-123"
+    assert "internal error" in r.text and "boom-123" in r.text and "a bug" not in r.text  # no internals to the client
+    assert any("boom-123" in rec.getMessage() and rec.exc_info for rec in caplog.records)
