@@ -99,8 +99,9 @@ class RemoteJobs:
         except SyntaxError as exc:
             raise RequestError(400, f"query syntax error: {exc}") from None
         form = analyse(text).form
-        if job.get("substitutions"):
-            text = bind_values(text, {name: _term(value) for name, value in job["substitutions"].items()})
+        bound = {name: _term(value) for name, value in (job.get("substitutions") or {}).items()}
+        if bound:
+            text = bind_values(text, bound)
         if job.get("base_iri"):
             text = f"BASE <{ox.NamedNode(job['base_iri']).value}>\n{text}"
         live = sorted(g for g in manifest.get("graphs", {}) if g)
@@ -124,7 +125,9 @@ class RemoteJobs:
             writer.finish()
             return
         variables = [v.value for v in result.variables]
-        rows = ([_canonical(s[v]) for v in variables] for s in result)
+        # a bound parameter's value is the term it was bound to (as on the embedded store, which
+        # substitutes it): Virtuoso returns a boolean from VALUES as xsd:integer 1/0
+        rows = ([bound[v] if v in bound and s[v] is not None else _canonical(s[v]) for v in variables] for s in result)
         head, truncated = Worker._take(rows, cap)
         writer = ChunkWriter(self.conn, {"kind": "solutions", "truncated": truncated})
         for piece in SERIALISERS[job["result_format"]](variables, iter(head) if cap > 0 else rows):

@@ -162,19 +162,19 @@ def _negotiate(request: Request) -> conneg.Format:
 
 
 def _columns(query: CannedQuery) -> list[str]:
-    """The projected variables, from the SELECT clause (in order)."""
-    import re
+    """The projected variables, in order, as the SPARQL engine reads them: the query runs on an
+    empty store, where it costs next to nothing (a regular expression over the SELECT clause got
+    nested expressions such as ``(GROUP_CONCAT(DISTINCT STR(?x); …) AS ?y)`` wrong)."""
+    if query.sparql not in _COLUMNS:
+        try:
+            result = ox.Store().query(query.sparql)
+        except SyntaxError:
+            return []
+        _COLUMNS[query.sparql] = [v.value for v in result.variables] if isinstance(result, ox.QuerySolutions) else []
+    return _COLUMNS[query.sparql]
 
-    text = re.sub(r"#[^\n]*", "", query.sparql)
-    m = re.search(r"(?is)\bSELECT\s+(?:DISTINCT\s+|REDUCED\s+)?(.*?)\bWHERE\b", text)
-    if not m:
-        return []
-    names: list[str] = []
-    for var in re.finditer(r"\(\s*[^()]*(?:\([^()]*\)[^()]*)*\s+AS\s+[?$](\w+)\s*\)|[?$](\w+)", m.group(1), flags=re.I):
-        name = var.group(1) or var.group(2)
-        if name not in names:
-            names.append(name)
-    return names
+
+_COLUMNS: dict[str, list[str]] = {}
 
 
 def _page(title: str, body: str) -> str:

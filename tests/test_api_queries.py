@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Iterator
 
@@ -52,6 +53,11 @@ def test_every_query_answers_in_json_csv_and_html(api: Server, name: str) -> Non
     assert as_html.status_code == 200 and "<table>" in as_html.text
     srj = httpx.get(url, headers={"Accept": "application/sparql-results+json"}, timeout=30)
     assert len(srj.json()["results"]["bindings"]) == len(body["rows"])
+    # the columns are the query's projection, as its header promises (a librarian reads the header)
+    assert body["columns"] == srj.json()["head"]["vars"]
+    returns = re.search(r"^#\+ returns:(.*)$", (QUERIES_DIR / f"{name}.rq").read_text(encoding="utf-8"), re.M)
+    if returns and "?" in returns.group(1):
+        assert re.findall(r"\?(\w+)", returns.group(1)) == body["columns"]
 
 
 def _typed_params(kind: str, free: bool = False) -> list[tuple[str, str]]:
