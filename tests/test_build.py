@@ -248,3 +248,20 @@ def test_a_configured_base_mints_every_iri_under_it(tmp_path: Path) -> None:
     assert int(next(iter(default_ids))["n"].value) == 0
     assert f"{base}graph/curation" in result.manifest["graphs"]
     assert bool(st.query(f"ASK {{ GRAPH ?g {{ <{base}id/norm/gge-2015-13c> ?p ?o }} }}"))
+
+
+def test_no_triple_is_in_two_named_graphs(built: tuple[Settings, BuildResult]) -> None:
+    """The union default graph is a set: a triple asserted in two graphs (a quote a curation file
+    cites and the document loader mints) would come out twice from ``{ ?s ?p ?o }``."""
+    settings, _ = built
+    st = store.open_current(settings.data_dir)
+    twice = list(st.query("SELECT ?s ?p ?o ?g1 ?g2 WHERE { GRAPH ?g1 { ?s ?p ?o } GRAPH ?g2 { ?s ?p ?o } "
+                          "FILTER(STR(?g1) < STR(?g2)) } LIMIT 5"))
+    assert twice == [], [tuple(str(x) for x in row) for row in twice]
+    total = st.query("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }", use_default_graph_as_union=True)
+    distinct = st.query("SELECT (COUNT(*) AS ?n) { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }", use_default_graph_as_union=True)
+    assert next(iter(total))["n"] == next(iter(distinct))["n"]
+    # the quote a curation file cites stays in its document's graph, with its text
+    quote = "https://w3id.org/normgraph/id/quote/geneva-dialogue-phase-1-report/e095e9825669-1"
+    assert st.query(f"ASK {{ GRAPH <https://w3id.org/normgraph/graph/document/geneva-dialogue-phase-1-report> "
+                    f"{{ <{quote}> <http://www.w3.org/ns/oa#exact> ?text }} }}")
