@@ -73,7 +73,7 @@ def render(ctx: Ctx, index: Index, d: Description, doc_path: str) -> tuple[str, 
 def _header(ctx: Ctx, index: Index, d: Description, doc_path: str, why: dict) -> str:
     site = ctx.site
     badges = []
-    for st in sorted((s for s in d.out if s.p == RDF + "type"), key=lambda s: index.label(s.o.value).lower()):
+    for st in sorted((s for s in d.out if s.p == RDF + "type"), key=lambda s: (index.label(s.o.value).lower(), s.o.value)):
         inferred = is_inferred_only(site, st.graphs)
         cls = "type inferred" if inferred else "type"
         tip = "inferred type" if inferred else "asserted type"
@@ -118,10 +118,10 @@ def _statements(ctx: Ctx, index: Index, d: Description, why: dict) -> str:
         if not props:
             continue
         out.append(f"<h3>{e(name)}</h3><table class=\"props\"><tbody>")
-        for p in sorted(props, key=lambda p: (ORDER_OF.get(p, 999), prop_label(index, p))):
+        for p in sorted(props, key=lambda p: (ORDER_OF.get(p, 999), prop_label(index, p), p)):
             items = []
             for st in sorted(props[p], key=lambda st: (not st.o.is_iri, index.label(st.o.value).lower() if st.o.is_iri
-                                                       else st.o.value)):
+                                                       else st.o.value, st.o.value)):
                 inferred = is_inferred_only(site, st.graphs)
                 badges = "".join(graph_badge(site, index, g) for g in st.graphs)
                 explain = ""
@@ -211,11 +211,11 @@ def _incoming(ctx: Ctx, index: Index, d: Description, doc_path: str) -> str:
     sample: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     for s, p, g in d.incoming:
         sample[p][s].append(g)
-    for p in sorted(d.incoming_counts, key=lambda p: inverse_label(index, p)):
+    for p in sorted(d.incoming_counts, key=lambda p: (inverse_label(index, p), p)):
         count = sum(d.incoming_counts[p].values())
         distinct = sample.get(p, {})
         items = []
-        for s in sorted(distinct, key=lambda s: index.label(s).lower())[:INCOMING_SHOWN]:
+        for s in sorted(distinct, key=lambda s: (index.label(s).lower(), s))[:INCOMING_SHOWN]:
             gs = distinct[s]
             inferred = is_inferred_only(site, gs)
             mark = ' <span class="badge inferred">inferred</span>' if inferred else ""
