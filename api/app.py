@@ -230,12 +230,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def healthz() -> Response:
         return PlainTextResponse("ok\n")
 
+    from api.readiness import RemoteProbe
+
+    probe = RemoteProbe(settings)
+
     @app.get("/readyz", include_in_schema=False)
     async def readyz() -> Response:
         try:
-            service.current()
+            record = service.current()
         except HttpError as exc:
             return text_error(503, exc.message)
+        problem = await probe.problem(record)
+        if problem is not None:
+            return text_error(503, f"not ready: the remote store does not answer: {problem}")
         return PlainTextResponse("ready\n")
 
     from api.linked_data import register as register_linked_data

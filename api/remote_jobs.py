@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 import time
 from collections.abc import Iterator
 from multiprocessing.connection import Connection
@@ -26,10 +27,10 @@ from api.results import SERIALISERS, boolean
 from api.sparql_bind import bind_values
 from api.sparql_describe import describe_as_construct
 from api.sparql_guard import analyse
-from api.worker import GRAPH_FORMATS, ChunkWriter, RequestError, Worker, _term
+from api.worker import GRAPH_FORMATS, ChunkWriter, RequestError, Worker, _term, apply_write
 from graph.config import Settings
 from graph.remote import RemoteConfig, RemoteError, RemoteStore
-from graph.remote_publish import STALE, SWITCHING
+from graph.remote_publish import READERS, STALE, SWITCHING, push_changes
 
 _EMPTY = ox.Store()  # parses queries exactly as the embedded store does (nothing is evaluated)
 _MARGIN = 0.3  # seconds: a remote request gives up just before the pool's deadline, to say 504 itself
@@ -60,26 +61,37 @@ class RemoteJobs:
         return {"default_graphs": None, "named_graphs": named}  # the server's own default graph
 
     def run(self, job: dict[str, Any], manifest: dict[str, Any]) -> None:
-        manifest = self._after_switch(job, manifest)
+        data_dir = Path(job.get("store") or job.get("source") or ".").parent.parent
+        busy = None if job["kind"] == "write" else data_dir / READERS / str(os.getpid())
         try:
+            manifest = self._after_switch(job, manifest, data_dir, busy)
             getattr(self, job["kind"].replace("-", "_"))(job, manifest)
         except RemoteError as exc:
             self.remote = None if exc.status in (502, 503, 504) else self.remote  # a fresh connection next time
             raise RequestError(exc.status, exc.message) from None
+        finally:
+            if busy is not None:
+                busy.unlink(missing_ok=True)
 
-    def _after_switch(self, job: dict[str, Any], manifest: dict[str, Any]) -> dict[str, Any]:
-        """Hold the job while a build switches the remote graphs (graph/remote_publish.py), then
-        answer from the build just published."""
-        data_dir = Path(job.get("store") or job.get("source") or ".").parent.parent
+    def _after_switch(self, job: dict[str, Any], manifest: dict[str, Any], data_dir: Path,
+                      busy: Path | None) -> dict[str, Any]:
+        """Hold the job while a build or a write switches the remote graphs, then answer from the
+        record just published. ``busy``: this reader's file of the handshake (graph/remote_publish.py,
+        READERS), created before the marker is looked at."""
         marker = data_dir / SWITCHING
         deadline = time.monotonic() + max(0.5, float(job.get("timeout") or 10) - 1.0)
         waited = False
-        while marker.exists():
+        while True:
+            if busy is not None:
+                busy.parent.mkdir(exist_ok=True)
+                busy.touch()  # first: a switch that starts from now on waits for this job
             try:
-                if time.time() - marker.stat().st_mtime > STALE:
+                if not marker.exists() or time.time() - marker.stat().st_mtime > STALE:
                     break
             except OSError:
                 break
+            if busy is not None:
+                busy.unlink(missing_ok=True)  # a switch is on: it must not wait for a reader that waits for it
             if time.monotonic() > deadline:
                 raise RequestError(503, "a new build is being switched in on the remote store; retry in a few seconds")
             waited = True
@@ -167,9 +179,24 @@ class RemoteJobs:
 
     # -- writes -----------------------------------------------------------------------------------
     def write(self, job: dict[str, Any], manifest: dict[str, Any]) -> None:
-        raise RequestError(501, "writes (Graph Store PUT/POST/DELETE, SPARQL Update) are not supported when the dataset "
-                                "lives in a remote store (NORMGRAPH_STORE=remote): write to the store itself, or change "
-                                "the input and run normgraph build")
+        """A Graph Store write or a SPARQL Update: applied to a checkpoint of the local copy first
+        (exactly as on the embedded store: bad input is a 400 and nothing is sent), then every graph
+        it changed is pushed to the remote store in one transaction (push_changes); the server
+        publishes the new local record only if that succeeded."""
+        counts = apply_write(job)
+        if counts.get("", 0):
+            raise RequestError(400, "the remote store holds named graphs only: write into a named graph "
+                                    "(?graph=IRI, or GRAPH <IRI> in the update); nothing was written")
+        before = ox.Store.read_only(str(Path(job["source"]) / "oxigraph")) if job.get("source") else None
+        after = ox.Store.read_only(str(Path(job["target"]) / "oxigraph"))
+        data_dir = Path(job["target"]).parent.parent
+        try:
+            push_changes(self.settings, data_dir, before, after, "write-" + Path(job["target"]).name)
+        except RemoteError as exc:
+            raise RequestError(exc.status, f"the write was not applied to the remote store: {exc.message}") from None
+        finally:
+            del before, after
+        self.conn.send(("end", {"graphs": counts}))
 
 
 XSD_BOOLEAN = ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean")

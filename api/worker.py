@@ -100,6 +100,55 @@ def _write_text(writer: ChunkWriter, pieces: Iterator[str], batch: int = 256) ->
         writer.write("".join(buffer).encode("utf-8"))
 
 
+def apply_write(job: dict[str, Any]) -> dict[str, int]:
+    """Apply a write job's operations to a checkpoint of ``source`` written at ``target``; returns
+    the new counts per graph ("" for the default graph). Bad input raises RequestError (400/404)."""
+    source = ox.Store.read_only(os.path.join(job["source"], "oxigraph")) if job.get("source") else None
+    target = os.path.join(job["target"], "oxigraph")
+    if source is not None:
+        source.backup(target)
+        del source
+    store = ox.Store(target)
+    for op in job["ops"]:
+        kind = op["op"]
+        graph = ox.NamedNode(op["graph"]) if op.get("graph") else ox.DefaultGraph()
+        if kind == "update":
+            try:
+                store.update(op["update"], base_iri=op.get("base_iri") or None)
+            except SyntaxError as exc:
+                raise RequestError(400, f"update syntax error: {exc}") from None
+        elif kind in ("put", "post"):
+            if kind == "put":
+                if isinstance(graph, ox.NamedNode) and store.contains_named_graph(graph):
+                    store.remove_graph(graph)
+                elif isinstance(graph, ox.DefaultGraph):
+                    store.clear_graph(graph)
+            try:
+                store.load(op["data"], format=ox.RdfFormat.from_media_type(op["media_type"]),
+                           base_iri=op.get("base_iri") or None, to_graph=graph)
+            except SyntaxError as exc:
+                raise RequestError(400, f"the RDF payload cannot be parsed: {exc}") from None
+            if isinstance(graph, ox.NamedNode) and not store.contains_named_graph(graph):
+                store.add_graph(graph)
+        elif kind == "delete":
+            if isinstance(graph, ox.NamedNode):
+                if not store.contains_named_graph(graph):
+                    raise RequestError(404, f"no graph named <{op['graph']}> in this dataset")
+                store.remove_graph(graph)
+            else:
+                store.clear_graph(graph)
+    store.flush()
+    counts: dict[str, int] = {}
+    for quad in store.quads_for_pattern(None, None, None, None):
+        key = quad.graph_name.value if isinstance(quad.graph_name, ox.NamedNode) else ""
+        counts[key] = counts.get(key, 0) + 1
+    named = [g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode)]
+    for name in named:
+        counts.setdefault(name, 0)
+    del store
+    return counts
+
+
 class Worker:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
@@ -195,50 +244,7 @@ class Worker:
 
     # -- writes: on a checkpoint of the published store, which the server then publishes ----------
     def write(self, job: dict[str, Any]) -> None:
-        source = ox.Store.read_only(os.path.join(job["source"], "oxigraph")) if job.get("source") else None
-        target = os.path.join(job["target"], "oxigraph")
-        if source is not None:
-            source.backup(target)
-            del source
-        store = ox.Store(target)
-        for op in job["ops"]:
-            kind = op["op"]
-            graph = ox.NamedNode(op["graph"]) if op.get("graph") else ox.DefaultGraph()
-            if kind == "update":
-                try:
-                    store.update(op["update"], base_iri=op.get("base_iri") or None)
-                except SyntaxError as exc:
-                    raise RequestError(400, f"update syntax error: {exc}") from None
-            elif kind in ("put", "post"):
-                if kind == "put":
-                    if isinstance(graph, ox.NamedNode) and store.contains_named_graph(graph):
-                        store.remove_graph(graph)
-                    elif isinstance(graph, ox.DefaultGraph):
-                        store.clear_graph(graph)
-                try:
-                    store.load(op["data"], format=ox.RdfFormat.from_media_type(op["media_type"]),
-                               base_iri=op.get("base_iri") or None, to_graph=graph)
-                except SyntaxError as exc:
-                    raise RequestError(400, f"the RDF payload cannot be parsed: {exc}") from None
-                if isinstance(graph, ox.NamedNode) and not store.contains_named_graph(graph):
-                    store.add_graph(graph)
-            elif kind == "delete":
-                if isinstance(graph, ox.NamedNode):
-                    if not store.contains_named_graph(graph):
-                        raise RequestError(404, f"no graph named <{op['graph']}> in this dataset")
-                    store.remove_graph(graph)
-                else:
-                    store.clear_graph(graph)
-        store.flush()
-        counts: dict[str, int] = {}
-        for quad in store.quads_for_pattern(None, None, None, None):
-            key = quad.graph_name.value if isinstance(quad.graph_name, ox.NamedNode) else ""
-            counts[key] = counts.get(key, 0) + 1
-        named = [g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode)]
-        for name in named:
-            counts.setdefault(name, 0)
-        del store
-        self.conn.send(("end", {"graphs": counts}))
+        self.conn.send(("end", {"graphs": apply_write(job)}))
 
     # -- the remote store backend (api/remote_jobs.py) --------------------------------------------
     def remote_manifest(self, path: str | None) -> dict[str, Any] | None:

@@ -21,12 +21,14 @@ a server's transaction need not be isolated from readers (Virtuoso's is not: doc
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
 import sys
 import time
 from collections import defaultdict
+from pathlib import Path
 
 import pyoxigraph as ox
 
@@ -44,6 +46,37 @@ BATCH = 20_000  # triples per upload request
 # killed mid-switch) is ignored.
 SWITCHING = "remote-switching.json"
 STALE = 600.0
+# Each worker of normgraph serve running a job on the remote store holds a file named by its pid
+# in this directory. The handshake: a reader creates its file, THEN looks for the marker (and,
+# seeing one, removes its file and waits); a switch creates the marker, THEN waits until the
+# directory is empty. So every reader either started before the marker (and the switch waits for
+# it) or sees the marker (and waits for the switch) — without a fixed pause on an idle server.
+READERS = "remote-readers"
+
+
+def wait_for_readers(data_dir: Path, limit: float) -> None:
+    """After the marker is written: wait until no reader of the old graphs is left, at most
+    ``limit`` seconds (a query is stopped at its deadline anyway); files of dead processes (a
+    worker killed with SIGKILL) are removed."""
+    folder = data_dir / READERS
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        try:
+            pids = [int(f.name) for f in folder.iterdir() if f.name.isdigit()]
+        except OSError:
+            return
+        alive = []
+        for pid in pids:
+            try:
+                os.kill(pid, 0)
+                alive.append(pid)
+            except ProcessLookupError:
+                (folder / str(pid)).unlink(missing_ok=True)
+            except PermissionError:
+                alive.append(pid)
+        if not alive:
+            return
+        time.sleep(0.02)
 
 
 class PublishFailed(StoreError):
@@ -76,6 +109,17 @@ def _batches(triples: list[ox.Triple]) -> list[list[ox.Triple]]:
     if len(triples) <= BATCH or any(isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode) for t in triples):
         return [triples]
     return [triples[i:i + BATCH] for i in range(0, len(triples), BATCH)]
+
+
+def upload(remote: RemoteStore, settings: Settings, graph: str, triples: list[ox.Triple]) -> None:
+    """Put ``triples`` into the (empty, staging) ``graph``: Graph Store Protocol when configured,
+    else INSERT DATA, in batches."""
+    for i, batch in enumerate(_batches(triples)):
+        if settings.remote_gsp_url:
+            remote.put_graph(graph, _ntriples(batch), append=i > 0)
+        else:
+            body = _ntriples(batch).decode("utf-8")
+            remote.update(f"INSERT DATA {{ GRAPH <{graph}> {{\n{body}}} }}")
 
 
 def graph_counts(remote: RemoteStore, graphs: list[str]) -> dict[str, int]:
@@ -130,12 +174,7 @@ def publish_remote(settings: Settings, nquads: bytes, manifest: dict, build_id: 
             _drop(remote, graphs_with_prefix(remote, STAGING))
             for graph, triples in sorted(graphs.items()):
                 say(f"upload {len(triples)} triples of <{graph}>")
-                for i, batch in enumerate(_batches(triples)):
-                    if settings.remote_gsp_url:
-                        remote.put_graph(staging[graph], _ntriples(batch), append=i > 0)
-                    else:
-                        body = _ntriples(batch).decode("utf-8")
-                        remote.update(f"INSERT DATA {{ GRAPH <{staging[graph]}> {{\n{body}}} }}")
+                upload(remote, settings, staging[graph], triples)
             got = graph_counts(remote, list(staging.values()))
             wrong = {g: (got.get(staging[g], 0), n) for g, n in expected.items() if got.get(staging[g], 0) != n}
             if wrong:
@@ -158,7 +197,7 @@ def publish_remote(settings: Settings, nquads: bytes, manifest: dict, build_id: 
     marker = settings.data_dir / SWITCHING
     try:
         marker.write_text(json.dumps({"build": build_id, "pid": os.getpid(), "since": time.time()}), encoding="utf-8")
-        time.sleep(settings.query_timeout)  # queries already running finish on the old build
+        wait_for_readers(settings.data_dir, settings.query_timeout)  # queries already running finish on the old build
         remote.transaction(operations)
         live = graph_counts(remote, sorted(graphs))
     except RemoteError as exc:
@@ -177,3 +216,58 @@ def publish_remote(settings: Settings, nquads: bytes, manifest: dict, build_id: 
     if wrong_live:
         raise PublishFailed(f"after the switch the remote store holds other counts than the build: {wrong_live}")
     return live
+
+
+# -- writes and loads: the remote graphs follow the local copy --------------------------------------
+def _fingerprints(st: ox.Store | None) -> dict[str, tuple[int, int]]:
+    """Per named graph: (triples, an order-independent hash of them) — what tells a changed graph
+    from an unchanged one without comparing the graphs triple by triple."""
+    prints: dict[str, list[int]] = {}
+    if st is None:
+        return {}
+    for quad in st.quads_for_pattern(None, None, None, None):
+        if isinstance(quad.graph_name, ox.NamedNode):
+            entry = prints.setdefault(quad.graph_name.value, [0, 0])
+            entry[0] += 1
+            entry[1] = (entry[1] + hash(str(ox.Triple(quad.subject, quad.predicate, quad.object)))) & 0xFFFFFFFFFFFFFFFF
+    return {g: (n, h) for g, (n, h) in prints.items()}
+
+
+def push_changes(settings: Settings, data_dir: Path, before: ox.Store | None, after: ox.Store, change_id: str) -> list[str]:
+    """Make the remote store's graphs equal to ``after`` wherever it differs from ``before`` (the
+    published local copy): each changed graph is uploaded whole to a staging graph, then ONE
+    transaction brings the live graphs to them by difference and empties the graphs ``after`` no
+    longer has — the build's switch, for a write or a load. The local copy is the reference, so a
+    write means on the remote store exactly what it means on the embedded one (Oxigraph applies
+    the SPARQL Update). Returns the changed graphs. Raises RemoteError; the live graphs are
+    unchanged unless the server failed inside its own transaction."""
+    old, new = _fingerprints(before), _fingerprints(after)
+    changed = sorted(g for g, fp in new.items() if old.get(g) != fp)
+    emptied = sorted(g for g in old if g not in new)
+    if not changed and not emptied:
+        return []
+    remote = RemoteStore(RemoteConfig.from_settings(settings))
+    staging = {g: staging_name(change_id, g) for g in changed}
+    marker = data_dir / SWITCHING
+    try:
+        try:
+            for graph in changed:
+                triples = [ox.Triple(q.subject, q.predicate, q.object)
+                           for q in after.quads_for_pattern(None, None, None, ox.NamedNode(graph))]
+                upload(remote, settings, staging[graph], triples)
+            got = graph_counts(remote, list(staging.values()))
+            wrong = {g: got.get(staging[g], 0) for g in changed if got.get(staging[g], 0) != new[g][0]}
+            if wrong:
+                raise RemoteError(502, f"the remote store does not hold what was uploaded: {wrong}")
+            marker.write_text(json.dumps({"change": change_id, "pid": os.getpid(), "since": time.time()}), encoding="utf-8")
+            try:
+                wait_for_readers(data_dir, settings.query_timeout)  # queries already running finish on the old graphs
+                remote.transaction(switch_operations(staging, emptied))
+            finally:
+                marker.unlink(missing_ok=True)
+        finally:
+            with contextlib.suppress(RemoteError):  # a leftover staging graph is dropped by the next build
+                _drop(remote, list(staging.values()))
+    finally:
+        remote.close()
+    return changed + emptied

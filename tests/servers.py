@@ -22,7 +22,9 @@ def free_port() -> int:
 
 class Server:
     def __init__(self, data_dir: Path, env: dict[str, str] | None = None, empty: bool = False,
-                 args: list[str] | None = None) -> None:
+                 args: list[str] | None = None, ready_path: str = "/readyz") -> None:
+        """``ready_path``: what must answer 200 before the server counts as started — /healthz for
+        a server deliberately pointed at a broken remote store (its /readyz says 503, rightly)."""
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         args = [sys.executable, "-m", "graph.cli", "serve", "--data-dir", str(data_dir), "--port", str(self.port),
@@ -37,7 +39,7 @@ class Server:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"server exited: {self.log.read_text()[-2000:]}")
             try:
-                if httpx.get(self.url + "/readyz", timeout=1).status_code == 200:
+                if httpx.get(self.url + ready_path, timeout=1).status_code == 200:
                     return
             except httpx.HTTPError:
                 pass

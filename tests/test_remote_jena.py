@@ -43,7 +43,7 @@ from tests.test_facts import *  # noqa: F403
 BASE = "https://w3id.org/normgraph/"
 FRANCE = BASE + "id/actor/france"
 ACCEPT_JSON = {"Accept": "application/sparql-results+json"}
-WRITE_TOKEN = "jena-test-write-token"  # so that normgraph's refusal of writes (501) is what answers
+WRITE_TOKEN = "jena-test-write-token"
 
 jena = jena_fixture()
 
@@ -311,15 +311,22 @@ def test_canned_queries_answer_as_on_the_embedded_store(jena_served: Server, emb
     assert not stale, f"listed in KNOWN_JENA_DIFFERENCES but answering alike now: {stale}"
 
 
-def test_writes_through_normgraph_are_refused_and_credentials_checked(jena_built: tuple[Settings, dict], jena: JenaServer,
-                                                                     jena_served: Server) -> None:
+def test_writes_through_normgraph_reach_jena_and_credentials_are_checked(jena_built: tuple[Settings, dict], jena: JenaServer,
+                                                                         jena_served: Server) -> None:
     _, manifest = jena_built
-    # normgraph refuses writes on the remote backend, with the right token too
-    r = httpx.put(jena_served.store, params={"graph": "urn:x"}, content=b"<urn:a> <urn:b> <urn:c> .",
-                  headers={"Content-Type": "application/n-triples", "Authorization": f"Bearer {WRITE_TOKEN}"}, timeout=30)
-    assert r.status_code == 501, r.text
-    r = httpx.post(jena_served.sparql, data={"update": "DROP ALL"}, headers={"Authorization": f"Bearer {WRITE_TOKEN}"}, timeout=30)
-    assert r.status_code == 501, r.text
+    graph, auth = BASE + "graph/test-jena-writes", {"Authorization": f"Bearer {WRITE_TOKEN}"}
+    r = httpx.put(jena_served.store, params={"graph": graph}, content=b"<urn:a> <urn:b> <urn:c> .\n<urn:a> <urn:b> <urn:d> .\n",
+                  headers={"Content-Type": "application/n-triples", **auth}, timeout=60)
+    assert r.status_code == 201, r.text
+    assert graph_counts(client_for(jena), [graph]) == {graph: 2}  # in Jena itself
+    r = httpx.post(jena_served.sparql, data={"update": f"DELETE DATA {{ GRAPH <{graph}> {{ <urn:a> <urn:b> <urn:c> }} }}"},
+                   headers=auth, timeout=60)
+    assert r.status_code in (200, 204), r.text
+    assert graph_counts(client_for(jena), [graph]) == {graph: 1}
+    assert httpx.delete(jena_served.store, params={"graph": graph}, headers=auth, timeout=60).status_code == 204
+    assert graph_counts(client_for(jena), [graph]) == {}
+    r = httpx.post(jena_served.sparql, data={"update": "DROP ALL"}, timeout=30)
+    assert r.status_code == 401, r.text  # no token, no write
     # the shim's update and GSP endpoints want the user; its query endpoint refuses updates
     r = httpx.post(jena.update_url, data={"update": "DROP ALL"}, timeout=30)
     assert r.status_code == 401

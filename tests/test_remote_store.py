@@ -245,7 +245,8 @@ def test_malformed_and_unexpected_answers_are_502(remote_built: tuple[Settings, 
                                                    odd_endpoint: tuple[str, type[_Answer]]) -> None:
     settings, _ = remote_built
     url, handler = odd_endpoint
-    server = Server(settings.data_dir, {**virtuoso.env(), "NORMGRAPH_REMOTE_QUERY_URL": url, "NORMGRAPH_WORKERS": "1"})
+    server = Server(settings.data_dir, {**virtuoso.env(), "NORMGRAPH_REMOTE_QUERY_URL": url, "NORMGRAPH_WORKERS": "1"},
+                    ready_path="/healthz")
     try:
         query = {"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 1"}
         r = httpx.post(server.sparql, data=query, headers={"Accept": "application/sparql-results+json"})
@@ -261,7 +262,7 @@ def test_outage_gives_503_504_502_and_the_server_recovers(remote_built: tuple[Se
     settings, _ = remote_built
     env = {**virtuoso.env(), "NORMGRAPH_QUERY_TIMEOUT": "2", "NORMGRAPH_WORKERS": "2"}
     server = Server(settings.data_dir, env)
-    refusing = Server(settings.data_dir, {**env, "NORMGRAPH_REMOTE_QUERY_URL": virtuoso.update_url,
+    refusing = Server(settings.data_dir, ready_path="/healthz", env={**env, "NORMGRAPH_REMOTE_QUERY_URL": virtuoso.update_url,
                                           "NORMGRAPH_REMOTE_USER": "", "NORMGRAPH_REMOTE_PASSWORD": ""})
     query = {"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s a <https://w3id.org/normgraph/def/Norm> }"}
 
@@ -272,6 +273,8 @@ def test_outage_gives_503_504_502_and_the_server_recovers(remote_built: tuple[Se
         assert ask().status_code == 200
         r = httpx.post(refusing.sparql, data=query, headers={"Accept": "application/sparql-results+json"}, timeout=30)
         assert r.status_code == 502 and "HTTP 401" in r.text, r.text
+        ready = httpx.get(refusing.url + "/readyz", timeout=30)  # a store that refuses us: not ready, and why
+        assert ready.status_code == 503 and "HTTP 401" in ready.text, ready.text
         assert virtuoso.proc is not None
         virtuoso.proc.send_signal(signal.SIGSTOP)  # slow: accepts connections, answers nothing
         try:
