@@ -254,9 +254,6 @@ def load(settings: Settings, files: list[Path], *, graph: str | None = None, fmt
     """Load ``files`` into a copy of the published dataset and publish it; on any error, nothing is."""
     clock = time.perf_counter()
     backend = remote_backend(settings)
-    if backend:
-        raise LoadError(f"normgraph load writes into the embedded store only (not supported yet for the configured "
-                        f"store: {backend}); load into that server with its own bulk loader (see docs/scaling.md)")
     if graph is not None:
         try:
             ox.NamedNode(graph)
@@ -276,10 +273,16 @@ def load(settings: Settings, files: list[Path], *, graph: str | None = None, fmt
         # graphs are named under the base the published dataset was built with, as its pages are
         base = str(manifest.get("base") or settings.base)
         plan = [(path, rdf_format, ox.NamedNode(graph or default_graph_for(path, base))) for path, rdf_format in formats]
+        remote = manifest.get("backend") == "remote"
+        if backend and not remote:
+            raise LoadError(f"the published dataset is not in the configured remote store ({backend}): publish it there "
+                            "first with normgraph build; nothing was loaded")
         path = store.new_store_dir(data_dir)
         try:
             result = _load_into(path, source, plan, manifest, base, replace, validate, base_iri,
                                 Progress(progress_out, progress_every))
+            if remote:
+                _push(settings, data_dir, source, path, result, progress_out)
             store.publish(data_dir, path)
         except BaseException:
             shutil.rmtree(path, ignore_errors=True)
@@ -287,6 +290,30 @@ def load(settings: Settings, files: list[Path], *, graph: str | None = None, fmt
         store.prune(data_dir, settings.keep_builds)
     result.seconds = time.perf_counter() - clock
     return result
+
+
+def _push(settings: Settings, data_dir: Path, source: Path | None, path: Path, result: LoadResult,
+          progress_out: TextIO | None) -> None:
+    """The dataset lives in a remote store: the graphs the load changed go there in one transaction
+    (graph.remote_publish.push_changes, as for a write) before the local record is published."""
+    from graph.remote import RemoteError
+    from graph.remote_publish import push_changes
+
+    if result.graphs.get("", 0):
+        raise LoadError("the remote store holds named graphs only: the files put triples into the default graph "
+                        "(give --graph IRI); nothing was published")
+    if progress_out is not None:
+        print(f"pushing the changed graphs to the remote store {settings.remote_query_url} …", file=progress_out, flush=True)
+    before = ox.Store.read_only(str(source / "oxigraph")) if source is not None else None
+    after = ox.Store.read_only(str(path / "oxigraph"))
+    try:
+        changed = push_changes(settings, data_dir, before, after, "load-" + path.name)
+    except RemoteError as exc:
+        raise LoadError(f"the remote store did not take the load: {exc.message}; nothing was published") from None
+    finally:
+        del before, after
+    if progress_out is not None:
+        print(f"the remote store holds the new content of {len(changed)} graph(s)", file=progress_out, flush=True)
 
 
 def _load_into(path: Path, source: Path | None, plan: list[tuple[Path, ox.RdfFormat, ox.NamedNode]], manifest: dict,

@@ -174,7 +174,9 @@ def test_validate_refuses_data_that_violates_the_shapes(tmp_path: Path) -> None:
     assert store.current_path(data_dir) != before_path
 
 
-def test_remote_store_is_refused_clearly(tmp_path: Path) -> None:
+def test_a_remote_store_without_a_published_dataset_is_refused_clearly(tmp_path: Path) -> None:
+    """Loading into a remote store needs the dataset published there first (tests/test_remote_writes.py
+    loads into Virtuoso)."""
     good = tmp_path / "good.ttl"
     good.write_text(f'<{EX}d> <{LABEL}> "fine" .\n', encoding="utf-8")
     done = subprocess.run([sys.executable, "-m", "graph.cli", "load", "--data-dir", str(tmp_path / "d"), str(good)],
@@ -183,7 +185,7 @@ def test_remote_store_is_refused_clearly(tmp_path: Path) -> None:
                                "NORMGRAPH_REMOTE_QUERY_URL": "http://127.0.0.1:9/sparql",
                                "NORMGRAPH_REMOTE_UPDATE_URL": "http://127.0.0.1:9/update"})
     assert done.returncode == 1, done.stderr
-    assert "embedded store only (not supported yet for the configured store: remote (http://127.0.0.1:9/sparql))" in done.stderr
+    assert "not in the configured remote store (remote (http://127.0.0.1:9/sparql))" in done.stderr
     assert not (tmp_path / "d").exists() or store.current_path(tmp_path / "d") is None
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from graph import store
+from graph import bulk_load, store
 from graph.config import Settings
 from graph.remote import RemoteConfig, RemoteStore
 from graph.remote_publish import STAGING, graph_counts, graphs_with_prefix
@@ -129,3 +129,39 @@ def test_a_remote_outage_fails_the_write_cleanly_and_readyz_says_so(writable: tu
         virtuoso.start()
     assert in_virtuoso(virtuoso, GRAPH) == 0
     assert httpx.get(server.url + "/readyz", timeout=30).status_code == 200  # ready again without a restart of ours
+
+
+def test_normgraph_load_into_the_remote_store(writable: tuple[Server, Path], virtuoso: Virtuoso, tmp_path: Path) -> None:
+    """``normgraph load`` on the remote backend: Turtle into --graph and N-Quads into their own
+    graphs reach Virtuoso; --replace replaces; a syntax error on a late line sends nothing."""
+    server, data_dir = writable
+    settings = Settings.from_env(data_dir=data_dir, **{k.lower().removeprefix("normgraph_"): v for k, v in {
+        "NORMGRAPH_STORE": "remote", "NORMGRAPH_REMOTE_QUERY_URL": virtuoso.sparql_url,
+        "NORMGRAPH_REMOTE_UPDATE_URL": virtuoso.update_url, "NORMGRAPH_REMOTE_GSP_URL": virtuoso.gsp_url,
+        "NORMGRAPH_REMOTE_USER": virtuoso.user, "NORMGRAPH_REMOTE_PASSWORD": virtuoso.password,
+        "NORMGRAPH_REMOTE_AUTH": "digest"}.items()}, query_timeout=1.0)
+    other = BASE + "graph/test-load-quads"
+    turtle = tmp_path / "partner.ttl"
+    turtle.write_text("".join(f"<https://partner.example/s{i}> <https://partner.example/p> {i} .\n" for i in range(300)),
+                      encoding="utf-8")
+    quads = tmp_path / "more.nq"
+    quads.write_text("".join(f"<https://partner.example/q{i}> <https://partner.example/p> \"{i}\" <{other}> .\n"
+                             for i in range(50)), encoding="utf-8")
+    try:
+        result = bulk_load.load(settings, [turtle, quads], graph=None, progress_out=None)
+        loaded_graph = BASE + "graph/loaded/partner"
+        assert result.loaded[loaded_graph] == 300 and result.loaded[other] == 50
+        assert in_virtuoso(virtuoso, loaded_graph) == 300 and in_virtuoso(virtuoso, other) == 50
+        assert ask(server, f"GRAPH <{loaded_graph}> {{ <https://partner.example/s7> ?p 7 }}")  # and our server sees it
+        turtle.write_text("<https://partner.example/only> <https://partner.example/p> 1 .\n", encoding="utf-8")
+        bulk_load.load(settings, [turtle], replace=True, progress_out=None)
+        assert in_virtuoso(virtuoso, loaded_graph) == 1 and in_virtuoso(virtuoso, other) == 50
+        before = store.current_path(data_dir)
+        bad = tmp_path / "bad.nt"
+        bad.write_text("".join(f"<https://partner.example/b{i}> <https://partner.example/p> \"{i}\" .\n" for i in range(20_000))
+                       + "<https://partner.example/b> <https://partner.example/p> .\n", encoding="utf-8")
+        with pytest.raises(bulk_load.LoadError, match=r"bad.nt:20001:"):
+            bulk_load.load(settings, [bad], graph=loaded_graph, progress_out=None)
+        assert in_virtuoso(virtuoso, loaded_graph) == 1 and store.current_path(data_dir) == before
+    finally:
+        direct(virtuoso).update(f"DROP SILENT GRAPH <{BASE}graph/loaded/partner> ; DROP SILENT GRAPH <{other}>")
