@@ -25,7 +25,15 @@ from graph import store
 from graph.build import write_and_switch
 from graph.config import Settings, SettingsError
 from graph.remote import RemoteConfig, RemoteStore
-from graph.remote_publish import STAGING, PublishFailed, graph_counts, graphs_with_prefix, publish_remote, switch_operations
+from graph.remote_publish import (
+    READERS,
+    STAGING,
+    PublishFailed,
+    graph_counts,
+    graphs_with_prefix,
+    publish_remote,
+    switch_operations,
+)
 from tests.remote_fixtures import remote_settings
 from tests.servers import Server
 from tests.virtuoso import Virtuoso
@@ -364,3 +372,20 @@ def test_the_dialect_is_learnt_from_the_server_or_set(virtuoso: Virtuoso, odd_en
     assert forced.dialect == "standard"
     with pytest.raises(SettingsError, match="NORMGRAPH_REMOTE_DIALECT"):
         Settings.from_env(remote_dialect="fuseki")
+
+
+def test_an_idle_server_is_switched_without_waiting_for_the_query_deadline(remote_built: tuple[Settings, dict],
+                                                                          virtuoso: Virtuoso) -> None:
+    """The switch waits for readers by a handshake (graph.remote_publish.wait_for_readers), not for
+    a fixed NORMGRAPH_QUERY_TIMEOUT: with no reader running, a 600 s deadline costs nothing; a
+    reader's file left by a dead worker is removed, not waited for."""
+    settings, manifest = remote_built
+    patient = remote_settings(virtuoso, settings.data_dir, query_timeout=600.0)
+    readers = settings.data_dir / READERS
+    readers.mkdir(exist_ok=True)
+    (readers / "999999999").touch()  # no such process
+    started = time.monotonic()
+    write_and_switch(patient, store.new_store_dir(settings.data_dir), _nquads(settings), manifest)
+    assert time.monotonic() - started < 300
+    assert not (readers / "999999999").exists()
+    assert live_counts(virtuoso, manifest) == {g: n for g, n in manifest["graphs"].items() if g}
