@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
@@ -90,3 +92,45 @@ def http_ask(server: Server, prefixes: str) -> Callable[[str], bool]:
         return bool(json.loads(r.text)["boolean"])
 
     return run
+
+
+# -- the same answers on two stores ------------------------------------------------------------------
+# GROUP_CONCAT(… ; separator="…") AS ?column: the columns whose lists are compared as multisets
+_GROUP_CONCAT = re.compile(r'GROUP_CONCAT\s*\((?:[^()"]|"[^"]*"|\((?:[^()"]|"[^"]*")*\))*?;\s*separator\s*=\s*"([^"]*)"\s*\)'
+                           r"\s*AS\s+[?$](\w+)", re.I | re.S)
+
+
+def _normalised(row: dict, lists: dict[str, str]) -> str:
+    """A row of SPARQL JSON terms, exactly, except that the values of a GROUP_CONCAT column
+    (``lists``: column → separator) are sorted: SPARQL leaves their order open."""
+    def norm(column: str, term: dict) -> dict:
+        if lists.get(column):
+            return {**term, "value": sorted(term["value"].split(lists[column]))}
+        return term
+    return json.dumps({column: norm(column, term) for column, term in row.items()}, sort_keys=True)
+
+
+def ready_made_differences(reference: str, other: str, engine: str, workers: int = 4) -> dict[str, str]:
+    """Every ready-made query of the server at ``reference`` (base URL), with its default
+    parameters, compared term by term (datatypes and languages included) with the server at
+    ``other``: {query name: how they differ} for those that differ."""
+    catalogue = httpx.get(reference + "/api/queries", timeout=30).json()["queries"]
+    assert len(catalogue) >= 30
+
+    def compare(query: dict) -> tuple[str, str]:
+        name, lists = query["name"], {column: sep for sep, column in _GROUP_CONCAT.findall(query["sparql"])}
+        a = httpx.get(reference + f"/api/queries/{name}", params={"format": "srj"}, timeout=60)
+        b = httpx.get(other + f"/api/queries/{name}", params={"format": "srj"}, timeout=60)
+        assert a.status_code == 200, a.text
+        if b.status_code != 200:
+            return name, f"HTTP {b.status_code}: {b.text[:300]}"
+        rows_a = sorted(_normalised(row, lists) for row in a.json()["results"]["bindings"])
+        rows_b = sorted(_normalised(row, lists) for row in b.json()["results"]["bindings"])
+        if rows_a == rows_b:
+            return name, ""
+        only_a, only_b = sorted(set(rows_a) - set(rows_b)), sorted(set(rows_b) - set(rows_a))
+        return name, (f"{len(rows_a)} rows embedded, {len(rows_b)} on {engine}; embedded only: {only_a[:1]}; "
+                      f"{engine} only: {only_b[:1]}")
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return {name: why for name, why in pool.map(compare, catalogue) if why}

@@ -18,7 +18,6 @@ import shutil
 import threading
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pyoxigraph as ox
@@ -31,7 +30,7 @@ from graph.remote import RemoteConfig, RemoteStore
 from graph.remote_publish import STAGING, graph_counts, graphs_with_prefix
 from tests.conftest import PREFIXES
 from tests.jena_server import JenaServer, jena_fixture
-from tests.remote_fixtures import http_ask, http_select
+from tests.remote_fixtures import http_ask, http_select, ready_made_differences
 from tests.servers import Server
 
 # The fact tests of tests/test_facts.py, collected here a second time: this module's ``select``
@@ -268,43 +267,10 @@ def test_sparql_and_pages_answer_as_on_the_embedded_store(jena_served: Server, e
 # query listed here that answers alike fails the test: take it off the list.
 KNOWN_JENA_DIFFERENCES: dict[str, str] = {}
 
-# GROUP_CONCAT(… ; separator="…") AS ?column: the columns whose lists are compared as multisets
-_GROUP_CONCAT = re.compile(r'GROUP_CONCAT\s*\((?:[^()"]|"[^"]*"|\((?:[^()"]|"[^"]*")*\))*?;\s*separator\s*=\s*"([^"]*)"\s*\)'
-                           r"\s*AS\s+[?$](\w+)", re.I | re.S)
-
-
-def _normalised(row: dict, lists: dict[str, str]) -> str:
-    """A row of SPARQL JSON terms, exactly, except that the values of a GROUP_CONCAT column
-    (``lists``: column → separator) are sorted: SPARQL leaves their order open."""
-    def norm(column: str, term: dict) -> dict:
-        if lists.get(column):
-            return {**term, "value": sorted(term["value"].split(lists[column]))}
-        return term
-    return json.dumps({column: norm(column, term) for column, term in row.items()}, sort_keys=True)
-
-
 def test_canned_queries_answer_as_on_the_embedded_store(jena_served: Server, embedded_served: Server) -> None:
     """Every ready-made query, with its default parameters, gives the same rows on Jena as on the
     embedded store: the same terms (datatypes and languages included), unbound where unbound."""
-    catalogue = httpx.get(embedded_served.url + "/api/queries", timeout=30).json()["queries"]
-    assert len(catalogue) >= 30
-
-    def compare(query: dict) -> tuple[str, str]:
-        name, lists = query["name"], {column: sep for sep, column in _GROUP_CONCAT.findall(query["sparql"])}
-        a = httpx.get(embedded_served.url + f"/api/queries/{name}", params={"format": "srj"}, timeout=60)
-        b = httpx.get(jena_served.url + f"/api/queries/{name}", params={"format": "srj"}, timeout=60)
-        assert a.status_code == 200, a.text
-        if b.status_code != 200:
-            return name, f"HTTP {b.status_code}: {b.text[:300]}"
-        rows_a = sorted(_normalised(row, lists) for row in a.json()["results"]["bindings"])
-        rows_b = sorted(_normalised(row, lists) for row in b.json()["results"]["bindings"])
-        if rows_a == rows_b:
-            return name, ""
-        only_a, only_b = sorted(set(rows_a) - set(rows_b)), sorted(set(rows_b) - set(rows_a))
-        return name, f"{len(rows_a)} rows embedded, {len(rows_b)} on Jena; embedded only: {only_a[:1]}; Jena only: {only_b[:1]}"
-
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        differ = {name: why for name, why in pool.map(compare, catalogue) if why}
+    differ = ready_made_differences(embedded_served.url, jena_served.url, "Jena", workers=2)
     unexpected = {name: why for name, why in differ.items() if name not in KNOWN_JENA_DIFFERENCES}
     assert not unexpected, f"ready-made queries answering differently on Jena: {unexpected}"
     stale = sorted(set(KNOWN_JENA_DIFFERENCES) - set(differ))

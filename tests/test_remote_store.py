@@ -7,13 +7,11 @@ from __future__ import annotations
 import http.server
 import io
 import json
-import re
 import shutil
 import signal
 import threading
 import time
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
@@ -34,7 +32,7 @@ from graph.remote_publish import (
     publish_remote,
     switch_operations,
 )
-from tests.remote_fixtures import remote_settings
+from tests.remote_fixtures import ready_made_differences, remote_settings
 from tests.servers import Server
 from tests.virtuoso import Virtuoso
 
@@ -145,21 +143,6 @@ def test_bound_parameters_cannot_inject(remote_served: Server, virtuoso: Virtuos
 # query text. A query listed here that answers alike fails the test: take it off the list.
 KNOWN_VIRTUOSO_DIFFERENCES: dict[str, str] = {}
 
-# GROUP_CONCAT(… ; separator="…") AS ?column: the columns whose lists are compared as multisets
-_GROUP_CONCAT = re.compile(r'GROUP_CONCAT\s*\((?:[^()"]|"[^"]*"|\((?:[^()"]|"[^"]*")*\))*?;\s*separator\s*=\s*"([^"]*)"\s*\)'
-                           r"\s*AS\s+[?$](\w+)", re.I | re.S)
-
-
-def _normalised(row: dict, lists: dict[str, str]) -> str:
-    """A row of SPARQL JSON terms, exactly, except that the values of a GROUP_CONCAT column
-    (``lists``: column → separator) are sorted: SPARQL leaves their order open."""
-    def norm(column: str, term: dict) -> dict:
-        if lists.get(column):
-            return {**term, "value": sorted(term["value"].split(lists[column]))}
-        return term
-    return json.dumps({column: norm(column, term) for column, term in row.items()}, sort_keys=True)
-
-
 def test_canned_queries_answer_as_on_the_embedded_store(remote_served: Server, built: tuple[Settings, object],
                                                         tmp_path_factory: pytest.TempPathFactory) -> None:
     """Every ready-made query, with its default parameters, gives the same rows on Virtuoso as on
@@ -169,26 +152,7 @@ def test_canned_queries_answer_as_on_the_embedded_store(remote_served: Server, b
     shutil.copytree(settings.data_dir, data_dir, symlinks=True)
     embedded = Server(data_dir)
     try:
-        catalogue = httpx.get(embedded.url + "/api/queries", timeout=30).json()["queries"]
-        assert len(catalogue) >= 30
-
-        def compare(query: dict) -> tuple[str, str]:
-            name, lists = query["name"], {column: sep for sep, column in _GROUP_CONCAT.findall(query["sparql"])}
-            a = httpx.get(embedded.url + f"/api/queries/{name}", params={"format": "srj"}, timeout=60)
-            b = httpx.get(remote_served.url + f"/api/queries/{name}", params={"format": "srj"}, timeout=60)
-            assert a.status_code == 200, a.text
-            if b.status_code != 200:
-                return name, f"HTTP {b.status_code}: {b.text[:300]}"
-            rows_a = sorted(_normalised(row, lists) for row in a.json()["results"]["bindings"])
-            rows_b = sorted(_normalised(row, lists) for row in b.json()["results"]["bindings"])
-            if rows_a == rows_b:
-                return name, ""
-            only_a, only_b = sorted(set(rows_a) - set(rows_b)), sorted(set(rows_b) - set(rows_a))
-            return name, (f"{len(rows_a)} rows embedded, {len(rows_b)} on Virtuoso; embedded only: {only_a[:1]}; "
-                          f"Virtuoso only: {only_b[:1]}")
-
-        with ThreadPoolExecutor(max_workers=4) as pool:
-            differ = {name: why for name, why in pool.map(compare, catalogue) if why}
+        differ = ready_made_differences(embedded.url, remote_served.url, "Virtuoso")
         unexpected = {name: why for name, why in differ.items() if name not in KNOWN_VIRTUOSO_DIFFERENCES}
         assert not unexpected, f"ready-made queries answering differently on Virtuoso: {unexpected}"
         stale = sorted(set(KNOWN_VIRTUOSO_DIFFERENCES) - set(differ))
