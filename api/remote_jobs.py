@@ -139,7 +139,8 @@ class RemoteJobs:
         variables = [v.value for v in result.variables]
         # a bound parameter's value is the term it was bound to (as on the embedded store, which
         # substitutes it): Virtuoso returns a boolean from VALUES as xsd:integer 1/0
-        rows = ([bound[v] if v in bound and s[v] is not None else _canonical(s[v]) for v in variables] for s in result)
+        rows = ([bound[v] if v in bound and t is not None else _canonical(t) for v, t in zip(variables, s, strict=True)]
+                for s in result)
         head, truncated = Worker._take(rows, cap)
         writer = ChunkWriter(self.conn, {"kind": "solutions", "truncated": truncated})
         for piece in SERIALISERS[job["result_format"]](variables, iter(head) if cap > 0 else rows):

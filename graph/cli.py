@@ -85,7 +85,7 @@ def _term(term: object) -> str:
 
 def print_table(solutions: ox.QuerySolutions, out: io.TextIOBase, max_width: int = 80) -> int:
     variables = [v.value for v in solutions.variables]
-    rows = [[_term(row[v]) for v in variables] for row in solutions]
+    rows = [[_term(t) for t in row] for row in solutions]
     widths = [min(max([len(v)] + [len(r[i]) for r in rows]), max_width) for i, v in enumerate(variables)]
 
     def cut(text: str, width: int) -> str:

@@ -226,7 +226,7 @@ class RemoteStore:
             raise RemoteError(502, "the remote store answered a SELECT with a boolean")
         names = [v.value for v in result.variables]
         try:
-            return [{n: row[n] for n in names} for row in result]
+            return [dict(zip(names, row, strict=True)) for row in result]
         except SyntaxError as exc:
             raise RemoteError(502, f"the remote store returned malformed results: {exc}") from None
 

@@ -1,7 +1,7 @@
 """Federation with real engines on loopback: our endpoint, a second independent SPARQL endpoint
 holding a made-up partner initiative's data (tests/federation/partner.ttl, reusing our norm IRIs
 and naming states by Wikidata IRIs), and Comunica from npm (tests/federation/package-lock.json,
-installed by .ci/run with ``npm ci --prefix tests/federation``) joining the two.
+installed by .ci/run with ``(cd tests/federation && npm ci)``) joining the two.
 
 The norm texts asserted below are the report's list of the GGE 2015 norms, document 000:
   line 146: "- c) States should not knowingly allow their territory to be used for internationally wrongful acts using ICTs;"
@@ -88,7 +88,7 @@ def ours(built: tuple[Settings, BuildResult], partner: Server, tmp_path_factory:
 
 def comunica(*args: str) -> subprocess.CompletedProcess[str]:
     if not COMUNICA.exists():
-        message = "Comunica is not installed: npm ci --prefix tests/federation (.ci/run does it)"
+        message = "Comunica is not installed: (cd tests/federation && npm ci) (.ci/run does it)"
         if os.environ.get("CI"):
             pytest.fail(message, pytrace=False)
         pytest.skip(message)

@@ -1,15 +1,18 @@
-"""What the dataset says about one resource, fetched in two batched queries run side by side:
+"""What the dataset says about one resource, fetched for a page in one batched query: its
+outgoing statements (with their named graph), incoming counts per property and graph and a
+bounded sample of the incoming statements (the page pages through the rest per property), the
+explanation records of its inferred statements, the evidence quotes (its own, its claims', its
+classifications'), its classification records, and the two-hop neighbourhood for the diagram.
 
-1. its outgoing statements (with their named graph), blank-node closure, incoming counts per
-   property and graph, the explanation records of its inferred statements, the evidence quotes
-   (its own, its claims', its classifications'), its classification records, and the two-hop
-   neighbourhood for the diagram;
-2. a bounded sample of its incoming statements (the page pages through the rest per property).
+One query, not several side by side: at ~1M triples each worker job costs a hand-off and a
+cold cache of its own, and two jobs per page were slower than one. The blank-node closure (OWL
+class expressions) is a second query, asked only when an object is a blank node (ontology terms).
+On the embedded store, a resource of ordinary size skips the query altogether: the same rows come
+from bounded index lookups (``describe_local.py``).
 """
 
 from __future__ import annotations
 
-import asyncio
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -34,6 +37,9 @@ BNODE_PATH = "|".join(f"<{p}>" for p in (
     "http://www.w3.org/2002/07/owl#complementOf", RDF + "first", RDF + "rest",
 ))
 
+ROW_LIMIT = 20_000  # a page's rows at most (a hub's evidence could otherwise run to millions)
+INCOMING_SAMPLE = 200  # incoming statements fetched with the page (the rest: paged per property)
+
 QUOTE_FIELDS = (f"?s <{OA}exact> ?exact ; <{OA}start> ?start ; <{OA}end> ?end . OPTIONAL {{ ?s <{NGD}sourceDocument> ?doc }} "
                 f"OPTIONAL {{ ?s <{NGD}inSection> ?sec }} OPTIONAL {{ ?s <{NGD}line> ?line }}")
 
@@ -41,7 +47,7 @@ MAIN_QUERY = f"""
 SELECT ?x ?k ?s ?p ?o ?g ?n ?exact ?start ?end ?doc ?sec ?line ?ax ?pr ?p1 WHERE {{
   {{ GRAPH ?g {{ ?x ?p ?o }} BIND("out" AS ?k) }}
   UNION
-  {{ GRAPH ?g {{ ?x ?p0 ?b . FILTER(isBlank(?b)) ?b ({BNODE_PATH})* ?s . FILTER(isBlank(?s)) ?s ?p ?o }} BIND("bnode" AS ?k) }}
+  {{ SELECT ?x ?k ?s ?p ?g WHERE {{ GRAPH ?g {{ ?s ?p ?x }} BIND("in" AS ?k) }} LIMIT {INCOMING_SAMPLE} }}
   UNION
   {{ SELECT ?x ?p ?g ?k (COUNT(?in) AS ?n) WHERE {{ GRAPH ?g {{ ?in ?p ?x }} BIND("incount" AS ?k) }} GROUP BY ?x ?p ?g ?k }}
   UNION
@@ -67,9 +73,16 @@ SELECT ?x ?k ?s ?p ?o ?g ?n ?exact ?start ?end ?doc ?sec ?line ?ax ?pr ?p1 WHERE
   {{ SELECT ?x ?k ?s ?p ?o ?p1 WHERE {{
       ?p1 <{NGD}servesNorm> ?x . ?s <{NGD}about> ?p1 ; ?p ?o . FILTER(?p IN (<{NGD}claimant>, <{NGD}status>))
       BIND("hop-norm" AS ?k) }} LIMIT 60 }}
-}}"""
+}} LIMIT {ROW_LIMIT}"""
 
-INCOMING_QUERY = """SELECT ?x ?s ?p ?g WHERE { GRAPH ?g { ?s ?p ?x } } LIMIT 200"""
+# The statements whose object is a blank node again, with the closure: blank-node labels are only
+# comparable within one result set (a remote store may relabel them per response).
+BNODE_QUERY = f"""
+SELECT ?x ?k ?s ?p ?o ?g WHERE {{
+  {{ GRAPH ?g {{ ?x ?p ?o }} FILTER(isBlank(?o)) BIND("out" AS ?k) }}
+  UNION
+  {{ GRAPH ?g {{ ?x ?p0 ?b . FILTER(isBlank(?b)) ?b ({BNODE_PATH})* ?s . FILTER(isBlank(?s)) ?s ?p ?o }} BIND("bnode" AS ?k) }}
+}} LIMIT {ROW_LIMIT}"""
 
 # An RDF document needs less than a page, all in one query: outgoing (and blank-node closure),
 # every incoming link, the explanation records, and the resource's own evidence quotes.
@@ -86,7 +99,7 @@ SELECT ?x ?k ?s ?p ?o ?g ?exact ?start ?end ?ax ?pr WHERE {{
   UNION
   {{ ?x <{NGD}evidence> ?s . BIND(?x AS ?o) ?s <{OA}exact> ?exact ; <{OA}start> ?start ; <{OA}end> ?end .
      BIND("evidence" AS ?k) }}
-}}"""
+}} LIMIT 100000"""
 
 PAGE_SIZE = 50
 
@@ -142,17 +155,34 @@ class Description:
 
 
 async def describe(site: Site, iri: str) -> Description:
-    """For a page: the main query and a sample of the incoming links, side by side."""
+    """For a page: read from the embedded store's indexes when the resource is of ordinary size
+    (``describe_local``); otherwise the main query, then the blank-node closure only if an object
+    is a blank node."""
+    store = site.local_store()
+    if store is not None:
+        from api.linked_data.describe_local import describe_local
+
+        local = describe_local(store, iri)
+        if local is not None:
+            return local
+    return await describe_by_query(site, iri)
+
+
+async def describe_by_query(site: Site, iri: str) -> Description:
     bindings = {"x": uri(iri)}
-    main, inc = await asyncio.gather(site.select(MAIN_QUERY, bindings, cap=20_000), site.select(INCOMING_QUERY, bindings, cap=0))
-    d = _fill(Description(iri), main)
-    d.incoming = [(_subject(r["s"]), r["p"]["value"], r["g"]["value"]) for r in inc]
-    return d
+    rows = await site.select(MAIN_QUERY, bindings, cap=0)
+    if any(_to_bnode(r) for r in rows):
+        rows = [r for r in rows if not _to_bnode(r)] + await site.select(BNODE_QUERY, bindings, cap=0)
+    return _fill(Description(iri), rows)
+
+
+def _to_bnode(row: dict) -> bool:
+    return row["k"]["value"] == "out" and row["o"].get("type") == "bnode"
 
 
 async def describe_for_rdf(site: Site, iri: str) -> Description:
     """For an RDF document: one query (every incoming link included)."""
-    d = _fill(Description(iri), await site.select(RDF_QUERY, {"x": uri(iri)}, cap=100_000))
+    d = _fill(Description(iri), await site.select(RDF_QUERY, {"x": uri(iri)}, cap=0))
     for _s, p, g in d.incoming:
         d.incoming_counts[p][g] = d.incoming_counts[p].get(g, 0) + 1
     return d
@@ -206,7 +236,26 @@ def _fill(d: Description, rows: list[dict]) -> Description:
             if hop not in d.hops:
                 d.hops.append(hop)
     d.out = [Statement(p, o, sorted(set(gs))) for (p, o), gs in out.items()]
-    d.evidence.sort(key=lambda e: (e.document or "", e.start, e.end))
+    return canonical(d)
+
+
+def _term_key(t: Term) -> tuple[str, str, str, str]:
+    return (t.kind, t.value, t.lang or "", t.datatype or "")
+
+
+def canonical(d: Description) -> Description:
+    """Every list in one order, whatever order the store gave (pages are then the same bytes
+    whichever way the description was read)."""
+    d.out.sort(key=lambda st: (st.p, _term_key(st.o)))
+    d.incoming.sort()
+    d.inferences.sort(key=lambda i: (i.record, i.p, i.o, i.axiom, i.premise or ""))
+    d.evidence.sort(key=lambda e: (e.document or "", e.start, e.end, e.quote, e.via))
+    d.hops.sort()
+    for props in d.classifications.values():
+        for values in props.values():
+            values.sort(key=_term_key)
+    for rows in d.bnodes.values():
+        rows.sort(key=lambda r: (r[0], _term_key(r[1]), r[2]))
     return d
 
 

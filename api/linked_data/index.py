@@ -3,6 +3,7 @@ types. Built by one query per store (pages then show labels without a join per n
 
 from __future__ import annotations
 
+import asyncio
 import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -24,6 +25,8 @@ SELECT DISTINCT ?x WHERE {
   { GRAPH ?g { ?x ?p ?o } } UNION { GRAPH ?g { ?s ?p ?x } } UNION { GRAPH ?x { ?s ?p ?o } }
   FILTER(isIRI(?x))
 }"""
+
+INDEX_TIMEOUT = 900.0  # seconds
 
 # The most telling class first (what a resource "is" on its page and in diagrams).
 TYPE_RANK = [
@@ -136,33 +139,59 @@ FACT_KEYS = {
     NGD + "shortTitle": "short",
 }
 
+SHOWN_TEXT = {"exact", "text"}
+SHOWN_TEXT_CHARS = 92  # > 90 even if the cut leaves a trailing space: labels unchanged (Index._synthetic)
+
+
+
+def shown_text(value: str) -> str:
+    """As much of a quote's or paragraph's text as its synthetic label can show."""
+    return " ".join(value.split())[:SHOWN_TEXT_CHARS]
+
 
 async def load_index(site: Site) -> Index:
     async def make() -> Index:
-        rows = await site.select(INDEX_QUERY, cap=0)
-        known = await site.select(KNOWN_QUERY, cap=0)
+        # Not held to the endpoint's query deadline: the index is the server's own work, done
+        # once per published dataset and needed by every page (about 10 s at 1M triples, which
+        # the default 10 s deadline would cut off). The two queries run side by side.
+        timeout = max(site.service.settings.query_timeout, INDEX_TIMEOUT)
+        rows, known = await asyncio.gather(site.select(INDEX_QUERY, cap=0, timeout=timeout),
+                                           site.select(KNOWN_QUERY, cap=0, timeout=timeout))
         index = Index()
-        index.known = {r["x"]["value"] for r in known}
+        # Memory: one string object per IRI (each JSON row brings its own copy: at 1M triples
+        # the class IRIs alone would be hundreds of thousands of copies), and only as much of a
+        # long text as a synthetic label shows.
+        one = {}.setdefault
+        index.known = {one(v, v) for r in known if (v := r["x"]["value"])}
         best: dict[str, tuple[int, int, str, str, str | None]] = {}
         inferred = site.graph_ns + "inferred"
         for row in rows:
             s, p, o, g = row["s"]["value"], row["p"]["value"], term(row["o"]), row["g"]["value"]
             assert o is not None
+            s = one(s, s)
             index.graphs.add(g)
             if p == RDF + "type":
-                (index.inferred_types if g == inferred else index.types)[s].append(o.value)
+                (index.inferred_types if g == inferred else index.types)[s].append(one(o.value, o.value))
             elif p == RDFS + "subClassOf":
                 if o.is_iri:
-                    index.supers[s].add(o.value)
+                    index.supers[s].add(one(o.value, o.value))
             elif p in LABEL_RANK:
                 lang_rank = 0 if o.lang == "en" else 1 if not o.lang else 2
                 rank = (LABEL_RANK[p], lang_rank, o.value, p, o.lang)
                 if s not in best or rank < best[s]:
                     best[s] = rank
             elif p in FACT_KEYS:
-                index.facts[s].setdefault(FACT_KEYS[p], o.value)
+                key = FACT_KEYS[p]
+                if key not in index.facts[s]:
+                    value = o.value
+                    if key in SHOWN_TEXT:
+                        value = shown_text(value)
+                    elif o.is_iri:
+                        value = one(value, value)
+                    index.facts[s][key] = value
         for s, (_, _, value, p, lang) in best.items():
-            index.labels[s] = " ".join(value.split())
+            shown = " ".join(value.split())
+            index.labels[s] = value if shown == value else shown
             index.label_triples[s] = (p, value, lang)
         for s, types in list(index.inferred_types.items()):  # keep inferred types not also asserted
             asserted = set(index.types.get(s, []))

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
+import pyoxigraph as ox
 from fastapi import Request
 
 from api.app import HttpError, Service
@@ -90,6 +91,7 @@ class Site:
         self.def_ns = NGD
         self._set_base(service.settings.base)
         self._store: str | None = None
+        self._remote = False
         self._cache: dict[str, Any] = {}
         self._locks: dict[str, asyncio.Lock] = {}
 
@@ -129,7 +131,22 @@ class Site:
             except (OSError, ValueError):
                 manifest = {}
             self._set_base(str(manifest.get("base") or self.service.settings.base))
+            self._remote = manifest.get("backend") == "remote"
         return path
+
+    def local_store(self) -> ox.Store | None:
+        """The published embedded store, opened read-only in this process for the pages' own
+        bounded lookups (None when the dataset lives in a remote store)."""
+        self.store_key()
+        if "local-store" not in self._cache:
+            store = None
+            if not self._remote:
+                try:
+                    store = ox.Store.read_only(str(Path(self._store or "") / "oxigraph"))
+                except OSError:
+                    store = None  # the worker path reports what is wrong with the store
+            self._cache["local-store"] = store
+        return self._cache["local-store"]  # type: ignore[no-any-return]
 
     async def cached(self, key: str, make: Callable[[], Awaitable[T]]) -> T:
         """``make()`` once per published store (concurrent callers wait for the first)."""
