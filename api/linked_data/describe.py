@@ -153,6 +153,16 @@ class Description:
     def incoming_total(self) -> int:
         return sum(sum(g.values()) for g in self.incoming_counts.values())
 
+    def count_incoming(self) -> None:
+        """Incoming counts per property and graph from ``incoming`` (when it holds every link)."""
+        for _s, p, g in self.incoming:
+            self.incoming_counts[p][g] = self.incoming_counts[p].get(g, 0) + 1
+
+
+def statements(out: dict[tuple[str, Term], list[str]]) -> list[Statement]:
+    """One statement per (property, value), with the sorted named graphs it is in."""
+    return [Statement(p, o, sorted(set(gs))) for (p, o), gs in out.items()]
+
 
 async def describe(site: Site, iri: str) -> Description:
     """For a page: read from the embedded store's indexes when the resource is of ordinary size
@@ -183,8 +193,7 @@ def _to_bnode(row: dict) -> bool:
 async def describe_for_rdf(site: Site, iri: str) -> Description:
     """For an RDF document: one query (every incoming link included)."""
     d = _fill(Description(iri), await site.select(RDF_QUERY, {"x": uri(iri)}, cap=0))
-    for _s, p, g in d.incoming:
-        d.incoming_counts[p][g] = d.incoming_counts[p].get(g, 0) + 1
+    d.count_incoming()
     return d
 
 
@@ -235,7 +244,7 @@ def _fill(d: Description, rows: list[dict]) -> Description:
             hop = (k, row["p1"]["value"], row["s"]["value"], row["p"]["value"], row["o"]["value"])
             if hop not in d.hops:
                 d.hops.append(hop)
-    d.out = [Statement(p, o, sorted(set(gs))) for (p, o), gs in out.items()]
+    d.out = statements(out)
     return canonical(d)
 
 

@@ -16,14 +16,14 @@ from itertools import islice
 
 import pyoxigraph as ox
 
-from api.linked_data.describe import HOP, HOP2, INCOMING_SAMPLE, Description, Evidence, Inference, Statement, canonical
+from api.linked_data.describe import HOP, HOP2, INCOMING_SAMPLE, Description, Evidence, Inference, canonical, statements
 from api.linked_data.site import NGD, OA, RDF, Term
+from api.results import XSD_STRING
 
 MAX_OUT = 2_000  # statements of the resource itself
 MAX_SCAN = 500  # statements of one neighbour, claims about the resource, …
 HOP_LIMIT = 60  # as the query's LIMIT per diagram branch: past it the query decides which 60
 
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _NN = ox.NamedNode
 EVIDENCE, ABOUT, CLASSIFIED = _NN(NGD + "evidence"), _NN(NGD + "about"), _NN(NGD + "hasClassification")
 EXACT, START, END = _NN(OA + "exact"), _NN(OA + "start"), _NN(OA + "end")
@@ -84,14 +84,12 @@ def _describe(store: ox.Store, x: ox.NamedNode) -> Description:
     out: dict[tuple[str, Term], list[str]] = {}
     for q in _named(out_quads):
         out.setdefault((q.predicate.value, to_term(q.object)), []).append(q.graph_name.value)
-    d.out = [Statement(p, o, sorted(set(gs))) for (p, o), gs in out.items()]
+    d.out = statements(out)
     for q in _named(in_quads):
         if not isinstance(q.subject, ox.NamedNode):
             raise TooBig
-        g = q.graph_name.value
-        d.incoming.append((q.subject.value, q.predicate.value, g))
-        counts = d.incoming_counts[q.predicate.value]
-        counts[g] = counts.get(g, 0) + 1
+        d.incoming.append((q.subject.value, q.predicate.value, q.graph_name.value))
+    d.count_incoming()  # the sample is every incoming link (past INCOMING_SAMPLE the query counts)
     _inferences(store, x, d)
     _evidence(store, x, d)
     _classifications(store, x, d)
@@ -149,11 +147,8 @@ def _hops(store: ox.Store, x: ox.NamedNode, out_quads: list[ox.Quad], in_quads: 
         return [(kind, p1, n.value, q.predicate.value, q.object.value)  # type: ignore[attr-defined]
                 for q in _quads(store, n, None, None, MAX_SCAN) if q.predicate.value in HOP_SECOND and q.object != x]
 
-    rows: list[tuple[str, str, str, str, str]] = []
-    for q in out_quads:
-        if q.predicate.value in HOP_OUT and isinstance(q.object, ox.NamedNode):
-            rows += second("hop-out", q.predicate.value, q.object)
-    hop_out = rows
+    hop_out = [r for q in out_quads if q.predicate.value in HOP_OUT and isinstance(q.object, ox.NamedNode)
+               for r in second("hop-out", q.predicate.value, q.object)]
     hop_in = [r for q in in_quads if q.predicate.value in HOP_IN for r in second("hop-in", q.predicate.value, q.subject)]
     hop_norm = []
     for r in _quads(store, None, SERVES, x, MAX_SCAN):

@@ -1,5 +1,5 @@
 """The label index of a published dataset: every IRI it mentions, with a human label and its
-types. Built by one query per store (pages then show labels without a join per neighbour)."""
+types. Built by two queries per store (pages then show labels without a join per neighbour)."""
 
 from __future__ import annotations
 
@@ -141,7 +141,6 @@ FACT_KEYS = {
 
 SHOWN_TEXT = {"exact", "text"}
 SHOWN_TEXT_CHARS = 92  # > 90 even if the cut leaves a trailing space: labels unchanged (Index._synthetic)
-
 
 
 def shown_text(value: str) -> str:
